@@ -1,0 +1,128 @@
+// The typed spec model: what the checks and the emitter share. Built from a schema-valid document
+// by build-model.ts; every node keeps the source span it came from so checks can point at it.
+
+import type { Span } from "./diagnostics.js";
+
+export type Primitive = "string" | "number" | "integer" | "boolean" | "unknown";
+
+/** A parsed field type: `string`, `Critique`, `map<string>`, `integer[]`, ... (`?` lives on the field). */
+export type TypeRef =
+  | { kind: "primitive"; name: Primitive }
+  | { kind: "named"; name: string; span: Span }
+  | { kind: "array"; element: TypeRef }
+  | { kind: "map"; value: TypeRef };
+
+export interface Constraints {
+  enum?: readonly (string | number | boolean | null)[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+}
+
+export interface FieldModel {
+  /** The name as written in the spec; a valid property name (checked). */
+  name: string;
+  type: TypeRef;
+  optional: boolean;
+  description?: string;
+  /** Present when the spec gives `default` (may be `null`). */
+  hasDefault: boolean;
+  default?: unknown;
+  constraints: Constraints;
+  /** The field's key in the YAML. */
+  span: Span;
+  /** The type text's node (short form value, or `type:` value in the long form). */
+  typeSpan: Span;
+  /** The `default:` value's node, when there is one. */
+  defaultSpan?: Span;
+}
+
+export interface TypeModel {
+  name: string;
+  description?: string;
+  fields: FieldModel[];
+  span: Span;
+}
+
+export type EventKind = "start" | "stop" | "input_required" | "human_response" | "stream" | "event";
+
+export interface EventModel {
+  name: string;
+  kind: EventKind;
+  description?: string;
+  fields: FieldModel[];
+  /** True for StartEvent, StopEvent, InputRequiredEvent, HumanResponseEvent. */
+  builtin: boolean;
+  /** Declared events: the key in `events:`. Built-ins: the first place the spec names them. */
+  span: Span;
+}
+
+export interface ResourceModel {
+  name: string;
+  /** Exported type name in `module`. */
+  type: string;
+  /** Import path, relative to the spec file, as written. */
+  module: string;
+  factory: string;
+  cache: boolean;
+  description?: string;
+  span: Span;
+  moduleSpan: Span;
+}
+
+export interface RetryModel {
+  attempts: number;
+  /** Seconds before the first retry. */
+  delay: number;
+  backoff: number;
+}
+
+/** A reference from a step to an event or resource, with the position of the name in the list. */
+export interface NameRef {
+  name: string;
+  span: Span;
+}
+
+export interface StepModel {
+  /** As written in the spec (snake_case or camelCase). */
+  name: string;
+  /** camelCase method name on the generated base class. */
+  method: string;
+  description?: string;
+  accepts: NameRef[];
+  emits: NameRef[];
+  resources: NameRef[];
+  workers: number;
+  retry?: RetryModel;
+  /** Per-step timeout in seconds, if the spec sets one. */
+  timeout?: number | null;
+  span: Span;
+}
+
+export interface SpecModel {
+  /** The spec's path as given to the compiler. */
+  path?: string;
+  version: 1;
+  workflow: string;
+  workflowSpan: Span;
+  description?: string;
+  /** Seconds; `null` means no timeout; undefined means the runtime default (45). */
+  timeout?: number | null;
+  types: TypeModel[];
+  state: FieldModel[];
+  /** Declared events first (spec order), then the built-ins the spec uses. */
+  events: EventModel[];
+  resources: ResourceModel[];
+  steps: StepModel[];
+  /** Name of the single start event (declared `kind: start`, else `StartEvent`). */
+  startEvent: string;
+}
+
+export const BUILTIN_EVENTS: Readonly<Record<string, { kind: EventKind; fields: { name: string; type: Primitive }[] }>> = {
+  StartEvent: { kind: "start", fields: [] },
+  StopEvent: { kind: "stop", fields: [{ name: "result", type: "unknown" }] },
+  InputRequiredEvent: { kind: "input_required", fields: [{ name: "prefix", type: "string" }] },
+  HumanResponseEvent: { kind: "human_response", fields: [{ name: "response", type: "string" }] },
+};

@@ -40,7 +40,6 @@ export function loadYaml(source: string, file?: string): LoadResult {
     // mappings); findStructuralProblems does it in linear time instead.
     uniqueKeys: false,
     strict: true,
-    maxAliasCount: LIMITS.maxAliasCount,
   });
   const locator = createLocator(doc.contents as Node | null, lineCounter);
   const diagnostics = yamlDiagnostics([...doc.errors, ...doc.warnings], locator, file);

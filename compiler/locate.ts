@@ -1,7 +1,7 @@
 // Maps a path into the parsed document (`["steps", "generate_joke", "accepts", 0]`) to a source span,
 // so every later stage can point at the YAML node it is talking about.
 
-import { isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair } from "yaml";
+import { isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair, type YAMLMap } from "yaml";
 import type { Span } from "./diagnostics.js";
 
 export type DocPath = readonly (string | number)[];
@@ -28,13 +28,30 @@ function keyText(pair: Pair): string | undefined {
   return typeof key === "string" ? key : undefined;
 }
 
+/** Per-map key index, built on first lookup: keeps every lookup O(depth) on maps of thousands of steps. */
+const pairIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairByKey(map: YAMLMap, key: string): Pair | undefined {
+  let index = pairIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const item of map.items) {
+      const text = isPair(item) ? keyText(item) : undefined;
+      // The first of duplicate keys wins, as in the loader's duplicate report.
+      if (text !== undefined && !index.has(text)) index.set(text, item);
+    }
+    pairIndexes.set(map, index);
+  }
+  return index.get(key);
+}
+
 function walk(root: Node | null, path: DocPath): Found {
   let node: Node | null = root;
   let pair: Pair | undefined;
   let depth = 0;
   for (const segment of path) {
     if (isMap(node)) {
-      const next = node.items.find((item) => isPair(item) && keyText(item) === String(segment));
+      const next = pairByKey(node, String(segment));
       if (!next) break;
       pair = next;
       node = (next.value as Node | null) ?? null;

@@ -18,7 +18,18 @@ export interface Constraints {
   maximum?: number;
   minLength?: number;
   maxLength?: number;
+  /** JavaScript RegExp source, compiled without flags (`new RegExp(pattern)`), as the schema check does. */
   pattern?: string;
+}
+
+/** Where each constraint's value sits in the YAML (long form only): `enum` lists one span per value. */
+export interface ConstraintSpans {
+  enum?: Span[];
+  minimum?: Span;
+  maximum?: Span;
+  minLength?: Span;
+  maxLength?: Span;
+  pattern?: Span;
 }
 
 export interface FieldModel {
@@ -30,7 +41,11 @@ export interface FieldModel {
   /** Present when the spec gives `default` (may be `null`). */
   hasDefault: boolean;
   default?: unknown;
+  /** Checked to apply to the field's own type: enum → string/number/integer/boolean/unknown,
+   * minimum/maximum → number/integer, minLength/maxLength → string or array, pattern → string. */
   constraints: Constraints;
+  /** Positions of the constraints, for diagnostics (absent on built-in event fields). */
+  constraintSpans?: ConstraintSpans;
   /** The field's key in the YAML. */
   span: Span;
   /** The type text's node (short form value, or `type:` value in the long form). */
@@ -55,6 +70,9 @@ export interface EventModel {
   fields: FieldModel[];
   /** True for StartEvent, StopEvent, InputRequiredEvent, HumanResponseEvent. */
   builtin: boolean;
+  /** True when the spec's `events:` declares it; false for a built-in added because a step names it.
+   * Absent counts as `!builtin`. */
+  declared?: boolean;
   /** Declared events: the key in `events:`. Built-ins: the first place the spec names them. */
   span: Span;
 }
@@ -70,12 +88,16 @@ export interface ResourceModel {
   description?: string;
   span: Span;
   moduleSpan: Span;
+  /** The `type:` and `factory:` values' nodes (both become imported identifiers). */
+  typeSpan?: Span;
+  factorySpan?: Span;
 }
 
 export interface RetryModel {
   attempts: number;
-  /** Seconds before the first retry. */
+  /** Seconds before the first retry; 0 when the spec omits it. */
   delay: number;
+  /** Factor applied to the delay after each retry; 1 (a constant delay) when the spec omits it. */
   backoff: number;
 }
 

@@ -1,0 +1,53 @@
+// Names a spec may not use, because the generated module, the language or the runtime already owns
+// them. One place, so the emitter and runtime engineers can see (and extend) what is protected.
+
+/** Reserved words of JavaScript (all modes) and TypeScript, contextual keywords included: a step,
+ * event, type or workflow named like one would be confusing at best and a syntax error at worst. */
+export const RESERVED_WORDS: ReadonlySet<string> = new Set([
+  // ECMAScript reserved words
+  "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else",
+  "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof",
+  "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
+  "while", "with",
+  // strict mode and module code
+  "await", "yield", "let", "static", "implements", "interface", "package", "private", "protected", "public",
+  // restricted identifiers and global constants
+  "arguments", "eval", "undefined", "NaN", "Infinity",
+  // TypeScript keywords, contextual keywords and primitive type names
+  "abstract", "accessor", "any", "as", "assert", "asserts", "async", "bigint", "boolean", "constructor",
+  "declare", "from", "get", "global", "infer", "intrinsic", "is", "keyof", "module", "namespace", "never",
+  "number", "object", "of", "out", "override", "readonly", "require", "satisfies", "set", "string",
+  "symbol", "type", "unique", "unknown", "using",
+]);
+
+/** Identifiers every generated module imports or may import from zod and `flowspec/runtime`. */
+export const RUNTIME_NAMES: ReadonlySet<string> = new Set([
+  "z", "Event", "EventClass", "Workflow", "WorkflowDefinition", "WorkflowOptions", "WorkflowHandler",
+  "Context", "StepContext", "WorkflowTimeoutError", "WorkflowCancelledError", "WorkflowRuntimeError",
+  "WorkflowValidationError", "JournalMismatchError",
+]);
+
+/** Globals the generated code refers to; a declaration with one of these names would shadow it. */
+export const GLOBAL_NAMES: ReadonlySet<string> = new Set([
+  "Promise", "PromiseLike", "Record", "Readonly", "ReadonlyArray", "Array", "Partial", "Object", "String",
+  "Number", "Boolean", "Symbol", "BigInt", "Function", "Map", "Set", "Date", "RegExp", "Error", "JSON",
+  "Math", "AbortSignal",
+]);
+
+/** Members a generated `<Workflow>Base` inherits, which a step method must not override. The runtime
+ * keeps everything else in `#private` fields, so it cannot collide with a step. */
+export const WORKFLOW_MEMBERS: ReadonlySet<string> = new Set([
+  "constructor", "run", "resume", "resumeAll", "then",
+  "toString", "toLocaleString", "valueOf", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable",
+]);
+
+/** Instance members of a generated event class that a field may not take: a class field named
+ * `constructor` is a syntax error, and one named `toJSON` would hide runtime/event.ts's serializer. */
+export const EVENT_MEMBERS: ReadonlySet<string> = new Set(["constructor", "toJSON"]);
+
+/** Why a module-level name is taken, or undefined when it is free. */
+export function moduleNameOwner(name: string): string | undefined {
+  if (RUNTIME_NAMES.has(name)) return name === "z" ? "the zod import 'z'" : `'${name}' from flowspec/runtime`;
+  if (GLOBAL_NAMES.has(name)) return `the global '${name}'`;
+  return undefined;
+}

@@ -8,7 +8,7 @@ import type { EventModel, FieldModel, SpecModel } from "../model.js";
 import { formatType } from "../type-grammar.js";
 import { quote } from "./describe.js";
 import { isDeclared } from "./event-table.js";
-import { EVENT_MEMBERS, moduleNameOwner, RESERVED_WORDS } from "./reserved.js";
+import { EVENT_MEMBERS, moduleNameOwner, OBJECT_MEMBERS, RESERVED_WORDS } from "./reserved.js";
 
 /** What a name becomes in the output, which decides its rules. */
 export type NameKind =
@@ -60,6 +60,13 @@ function shapeProblem(name: string, kind: NameKind): string | undefined {
   }
 }
 
+/** Why a field name would clash with an inherited member of the object or event class that holds it. */
+function memberProblem(name: string, isEvent: boolean): string | undefined {
+  if (OBJECT_MEMBERS.has(name)) return `is named like a member every object inherits (Object.prototype.${name})`;
+  if (isEvent && EVENT_MEMBERS.has(name)) return "cannot be a property of the generated event class";
+  return undefined;
+}
+
 export function checkIdentifiers(model: SpecModel, file?: string): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   /** `label` turns the quoted name into the message's subject: `field 'x' of event 'E'`. */
@@ -69,11 +76,8 @@ export function checkIdentifiers(model: SpecModel, file?: string): Diagnostic[] 
   };
   const checkFields = (fields: readonly FieldModel[], owner: string, isEvent = false) => {
     for (const field of fields) {
-      check(field.name, "property", (q) => `field ${q} of ${owner}`, field.span);
-      if (isEvent && EVENT_MEMBERS.has(field.name)) {
-        const message = `field ${quote(field.name)} of ${owner} cannot be a property of the generated event class`;
-        diagnostics.push(diagnostic("invalid-identifier", message, field.span, file));
-      }
+      const problem = identifierProblem(field.name, "property") ?? memberProblem(field.name, isEvent);
+      if (problem) diagnostics.push(diagnostic("invalid-identifier", `field ${quote(field.name)} of ${owner} ${problem}`, field.span, file));
     }
   };
 

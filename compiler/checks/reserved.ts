@@ -41,9 +41,20 @@ export const WORKFLOW_MEMBERS: ReadonlySet<string> = new Set([
   "toString", "toLocaleString", "valueOf", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable",
 ]);
 
-/** Instance members of a generated event class that a field may not take: a class field named
- * `constructor` is a syntax error, and one named `toJSON` would hide runtime/event.ts's serializer. */
-export const EVENT_MEMBERS: ReadonlySet<string> = new Set(["constructor", "toJSON"]);
+/**
+ * Names every object inherits from `Object.prototype`. No field (of an event, a type or the state) may
+ * take one: zod reads a payload's fields with `payload[name]`, so a payload without the field would
+ * offer the inherited method, and TypeScript treats every object as having them, so an optional field
+ * by that name could never be filled in. The emitter refuses them too, as a last line of defence.
+ */
+export const OBJECT_MEMBERS: ReadonlySet<string> = new Set([
+  "constructor", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString", "toString", "valueOf",
+  "__proto__", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__",
+]);
+
+/** Instance members of a generated event class that a field may not take: one named `toJSON` would
+ * hide runtime/event.ts's serializer. */
+export const EVENT_MEMBERS: ReadonlySet<string> = new Set(["toJSON"]);
 
 /** Why a module-level name is taken, or undefined when it is free. */
 export function moduleNameOwner(name: string): string | undefined {

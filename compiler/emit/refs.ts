@@ -1,0 +1,39 @@
+// Output: the identifier for an event or a resource's type/factory, recording the import it needs:
+// `JokeWritten` (declared here), `StopEvent` (from the runtime), `Llm` (from the resource's module).
+
+import type { NameRef, ResourceModel } from "../model.js";
+import { runtime, type EmitContext } from "./context.js";
+import { EmitError, safeIdentifier } from "./emit-error.js";
+import { importSpecifier } from "./module-path.js";
+
+/** An event class by name; built-ins are imported from the runtime. */
+export function eventRef(ctx: EmitContext, ref: NameRef | string, typeOnly = false): string {
+  const { name, span } = typeof ref === "string" ? { name: ref, span: undefined } : ref;
+  const event = ctx.events.get(name);
+  if (!event) throw new EmitError(`event ${JSON.stringify(name)} is not declared`, "unknown-event", span);
+  if (event.builtin) return runtime(ctx, safeIdentifier(name, "event", span), typeOnly);
+  return safeIdentifier(name, "event", span);
+}
+
+/** A step's resource by reference. */
+export function resourceOf(ctx: EmitContext, ref: NameRef): ResourceModel {
+  const resource = ctx.resources.get(ref.name);
+  if (!resource) throw new EmitError(`resource ${JSON.stringify(ref.name)} is not declared`, "unknown-resource", ref.span);
+  return resource;
+}
+
+/** The resource's `type`, imported as a type from its module (rewritten relative to the output). */
+export function resourceType(ctx: EmitContext, resource: ResourceModel): string {
+  const name = safeIdentifier(resource.type, "resource type", resource.typeSpan ?? resource.span);
+  return ctx.imports.use(moduleOf(ctx, resource), name, true);
+}
+
+/** The resource's `factory`, imported as a value. */
+export function resourceFactory(ctx: EmitContext, resource: ResourceModel): string {
+  const name = safeIdentifier(resource.factory, "resource factory", resource.factorySpan ?? resource.span);
+  return ctx.imports.use(moduleOf(ctx, resource), name);
+}
+
+function moduleOf(ctx: EmitContext, resource: ResourceModel): string {
+  return importSpecifier(resource.module, ctx.options.specPath, ctx.options.outPath);
+}

@@ -1,0 +1,49 @@
+// Output: the types in a step's signature, e.g. for generate_joke
+//   ev: JokeRequested   ctx: StepContext<JokeFlowState, JokeWritten>   resources: { llm: Llm }
+//   returns Promise<JokeWritten | void>
+
+import type { StepModel } from "../model.js";
+import { runtime, type EmitContext } from "./context.js";
+import { propertyName } from "./escape.js";
+import { eventRef, resourceOf, resourceType } from "./refs.js";
+import { stateType } from "./state.js";
+
+export interface StepSignature {
+  /** The accepted event, or a union of them. */
+  event: string;
+  /** The union of emitted events, `never` when the step emits nothing. */
+  emits: string;
+  /** `{ llm: Llm }`, or undefined when the step takes no resources (no third parameter). */
+  resources?: string;
+  ctx: string;
+  returns: string;
+}
+
+/** Computed once per step (the base class and the step types both need it), kept in the context. */
+export function stepSignature(ctx: EmitContext, step: StepModel): StepSignature {
+  let signature = ctx.signatures.get(step);
+  if (!signature) ctx.signatures.set(step, (signature = computeSignature(ctx, step)));
+  return signature;
+}
+
+function computeSignature(ctx: EmitContext, step: StepModel): StepSignature {
+  const event = union(step.accepts.map((ref) => eventRef(ctx, ref, true)), "never");
+  const emitted = step.emits.map((ref) => eventRef(ctx, ref, true));
+  const emits = union(emitted, "never");
+  const resources =
+    step.resources.length === 0
+      ? undefined
+      : `{ ${step.resources.map((ref) => `${propertyName(ref.name)}: ${resourceType(ctx, resourceOf(ctx, ref))}`).join("; ")} }`;
+  return {
+    event,
+    emits,
+    ...(resources === undefined ? {} : { resources }),
+    ctx: `${runtime(ctx, "StepContext", true)}<${stateType(ctx)}, ${emits}>`,
+    returns: `Promise<${union([...emitted, "void"], "void")}>`,
+  };
+}
+
+function union(members: readonly string[], empty: string): string {
+  const unique = [...new Set(members)];
+  return unique.length === 0 ? empty : unique.join(" | ");
+}

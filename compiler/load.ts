@@ -1,7 +1,7 @@
 // Stage 1: YAML text → plain JS data plus a locator. Never throws: every YAML problem, including
 // resource-exhaustion attempts, becomes a `yaml-syntax` diagnostic.
 
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { diagnostic, type Diagnostic } from "./diagnostics.js";
 import { createLocator, type Locator } from "./locate.js";
 
@@ -15,6 +15,14 @@ export const LIMITS = {
   maxDepth: 64,
   /** Longest diagnostic message taken from the YAML parser (it may quote a whole junk token). */
   maxMessageLength: 200,
+  /**
+   * Nodes that aliases may stand for, in all (each alias counts the size of what it repeats). Within
+   * maxAliasCount, 99 aliases of one 100,000-item list still make 10 million values out of 200 KB,
+   * and a 30 MB generated module; a spec that reuses a list of events needs a few dozen.
+   */
+  maxAliasedNodes: 10_000,
+  /** YAML problems reported per file (duplicate keys included); the rest are counted in one more. */
+  maxDiagnostics: 50,
 } as const;
 
 export interface LoadResult {
@@ -25,36 +33,62 @@ export interface LoadResult {
 }
 
 export function loadYaml(source: string, file?: string): LoadResult {
-  const lineCounter = new LineCounter();
   const size = Buffer.byteLength(source, "utf8");
   if (size > LIMITS.maxBytes) {
-    const locator = createLocator(null, lineCounter);
+    const locator = createLocator(null, new LineCounter());
     const message = `file is ${size} bytes, over the ${LIMITS.maxBytes}-byte limit for a spec`;
     return { data: undefined, locator, diagnostics: [diagnostic("yaml-syntax", message, { line: 1, column: 1 }, file)] };
   }
 
+  const lineCounter = countLines(source);
   const doc = parseDocument(source, {
-    lineCounter,
     prettyErrors: false,
     // yaml's own duplicate-key check compares every key with every other (quadratic on huge
     // mappings); findStructuralProblems does it in linear time instead.
     uniqueKeys: false,
     strict: true,
+    // The YAML 1.2 core schema, whatever a `%YAML 1.1` directive asks for: 1.1 would read `yes` as
+    // true, `2001-12-14` as a Date and `<<` as a merge. Explicit `!!binary`, `!!set`, `!!omap`,
+    // `!!pairs` and `!!timestamp` would give a Uint8Array, Set, Map or Date: values no check expects
+    // and the emitter cannot write. Unresolved, they are errors.
+    schema: "core",
+    merge: false,
+    resolveKnownTags: false,
   });
   const locator = createLocator(doc.contents as Node | null, lineCounter);
-  const diagnostics = yamlDiagnostics([...doc.errors, ...doc.warnings], locator, file);
+  const diagnostics = yamlDiagnostics([...doc.errors, ...doc.warnings], locator, source.length, file);
   if (doc.errors.length > 0) return { data: undefined, locator, diagnostics };
-  diagnostics.push(...findStructuralProblems(doc.contents as Node | null, locator, file));
+  // Loops, not push(...): a spread of 200,000 diagnostics overflows the call stack.
+  for (const problem of findStructuralProblems(doc.contents as Node | null, locator, file)) diagnostics.push(problem);
   if (diagnostics.length > 0) return { data: undefined, locator, diagnostics };
 
+  let data: unknown;
   try {
-    return { data: doc.toJS({ maxAliasCount: LIMITS.maxAliasCount }), locator, diagnostics };
+    data = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
   } catch (error) {
-    // toJS throws on alias bombs (ReferenceError) and could overflow the stack on pathological input.
+    // toJS throws on alias bombs and unknown aliases (ReferenceError), and could overflow the stack on
+    // pathological input.
+    const unresolved = error instanceof ReferenceError && !/excessive alias/i.test(error.message) ? findUnresolvedAlias(doc, locator, file) : undefined;
     const reason = error instanceof ReferenceError ? "too many alias expansions (possible alias bomb)" : "document too complex to read";
-    diagnostics.push(diagnostic("yaml-syntax", reason, { line: 1, column: 1 }, file));
+    diagnostics.push(unresolved ?? diagnostic("yaml-syntax", reason, { line: 1, column: 1 }, file));
     return { data: undefined, locator, diagnostics };
   }
+  // After toJS (which stops exponential bombs): aliases that repeat big nodes a few times each.
+  for (const problem of findAliasAmplification(doc, locator, file)) diagnostics.push(problem);
+  return diagnostics.length > 0 ? { data: undefined, locator, diagnostics } : { data, locator, diagnostics };
+}
+
+/**
+ * Line starts read from the text itself. The parser's own LineCounter (`parseDocument(source, {
+ * lineCounter })`) only hears of the line breaks in tokens it understood: after a syntax error it can
+ * skip lines (`*a: 1\nworkflow: X` put `workflow` on line 1), and every later position is wrong.
+ * Like the parser, only `\n` ends a line (`\r\n` does, a lone `\r` does not).
+ */
+function countLines(source: string): LineCounter {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let at = source.indexOf("\n"); at !== -1; at = source.indexOf("\n", at + 1)) lineCounter.addNewLine(at + 1);
+  return lineCounter;
 }
 
 interface YamlProblem {
@@ -63,19 +97,39 @@ interface YamlProblem {
   pos: [number, number];
 }
 
-/** One diagnostic per parser problem, except that nesting overflows collapse into a single one. */
-function yamlDiagnostics(problems: YamlProblem[], locator: Locator, file?: string): Diagnostic[] {
+/**
+ * One diagnostic per parser problem, except that nesting overflows collapse into a single one. The
+ * parser may place an error's end (or, at the end of the text, its start) one past the last
+ * character; positions are clamped so every diagnostic points inside the file.
+ */
+function yamlDiagnostics(problems: YamlProblem[], locator: Locator, length: number, file?: string): Diagnostic[] {
+  const clamp = (offset: number) => Math.max(0, Math.min(offset, length));
   const tooDeep = problems.find((p) => p.code === "RESOURCE_EXHAUSTION" || /call stack/i.test(p.message));
   if (tooDeep) {
     const message = `nesting is too deep (the limit is ${LIMITS.maxDepth} levels)`;
-    return [diagnostic("yaml-syntax", message, locator.offsets(tooDeep.pos[0]), file)];
+    return [diagnostic("yaml-syntax", message, locator.offsets(clamp(tooDeep.pos[0])), file)];
   }
-  return problems.map((p) => diagnostic("yaml-syntax", describeYamlError(p.code, p.message), locator.offsets(p.pos[0], p.pos[1]), file));
+  const sorted = [...problems].sort((a, b) => a.pos[0] - b.pos[0]);
+  return capped(sorted, (p) => diagnostic("yaml-syntax", describeYamlError(p.code, p.message), locator.offsets(clamp(p.pos[0]), clamp(p.pos[1])), file), "YAML problems");
+}
+
+/**
+ * The first `maxDiagnostics` items as diagnostics, and one more that counts the rest, placed where the
+ * first of them is: a junk file must not flood a terminal (or build 200,000 diagnostics).
+ */
+function capped<T>(items: readonly T[], toDiagnostic: (item: T) => Diagnostic, noun: string): Diagnostic[] {
+  const shown: Diagnostic[] = [];
+  for (let i = 0; i < items.length && i < LIMITS.maxDiagnostics; i++) shown.push(toDiagnostic(items[i]!));
+  if (items.length > LIMITS.maxDiagnostics) {
+    const next = toDiagnostic(items[LIMITS.maxDiagnostics]!);
+    shown.push({ ...next, message: `${items.length - LIMITS.maxDiagnostics} more ${noun} not shown` });
+  }
+  return shown;
 }
 
 /** Duplicate keys and excessive depth, found in one iterative pass (no recursion on hostile depth). */
 function findStructuralProblems(root: Node | null, locator: Locator, file?: string): Diagnostic[] {
-  const problems: Diagnostic[] = [];
+  const duplicates: { key: string; range: [number, number] | undefined }[] = [];
   const pending: { node: unknown; depth: number }[] = [{ node: root, depth: 1 }];
   while (pending.length > 0) {
     const { node, depth } = pending.pop()!;
@@ -90,8 +144,7 @@ function findStructuralProblems(root: Node | null, locator: Locator, file?: stri
         const key = isScalar(item.key) ? String(item.key.value) : undefined;
         if (key !== undefined && seen.has(key)) {
           const range = (item.key as Node).range;
-          const at = range ? locator.offsets(range[0], range[1]) : { line: 1, column: 1 };
-          problems.push(diagnostic("yaml-syntax", `duplicate key '${truncate(key)}' in the same mapping`, at, file));
+          duplicates.push({ key, range: range ? [range[0], range[1]] : undefined });
         }
         if (key !== undefined) seen.add(key);
         pending.push({ node: item.value, depth: depth + 1 });
@@ -100,11 +153,120 @@ function findStructuralProblems(root: Node | null, locator: Locator, file?: stri
       }
     }
   }
-  return problems;
+  // In document order, so the ones shown are the first ones.
+  duplicates.sort((a, b) => (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0));
+  return capped(
+    duplicates,
+    ({ key, range }) => {
+      const at = range ? locator.offsets(range[0], range[1]) : { line: 1, column: 1 };
+      return diagnostic("yaml-syntax", `duplicate key '${truncate(key)}' in the same mapping`, at, file);
+    },
+    "duplicate keys",
+  );
 }
 
+/**
+ * Aliases that together repeat more than `maxAliasedNodes` nodes: linear amplification, which
+ * yaml's `maxAliasCount` (aimed at exponential bombs) lets through. Also an alias inside the node it
+ * names (`&x [1, *x]`), which yaml turns into a cyclic value that no later stage expects. Sizes are
+ * counted on the syntax tree, before anything is expanded, each anchored node once, without recursion.
+ */
+function findAliasAmplification(doc: Document, locator: Locator, file?: string): Diagnostic[] {
+  const root = doc.contents as Node | null;
+  const sizes = new Map<unknown, number>();
+  const childrenOf = (node: unknown): unknown[] => {
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      return target === undefined ? [] : [target];
+    }
+    if (isMap(node)) return node.items.flatMap((pair) => [pair.key, pair.value].filter((part) => part !== null && part !== undefined));
+    if (isSeq(node)) return node.items;
+    return [];
+  };
+  /** The expanded size of `node` (every node under it, aliases standing for their targets), or
+   * "cycle" when an alias under it leads back to it. Post-order walk with an explicit stack. */
+  const sizeOf = (node: unknown): number | "cycle" => {
+    const busy = new Set<unknown>();
+    const stack: { node: unknown; expanded: boolean }[] = [{ node, expanded: false }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (sizes.has(top.node)) {
+        stack.pop();
+        continue;
+      }
+      const children = childrenOf(top.node);
+      if (!top.expanded) {
+        top.expanded = true;
+        busy.add(top.node);
+        for (const child of children) {
+          if (busy.has(child)) return "cycle";
+          if (!sizes.has(child)) stack.push({ node: child, expanded: false });
+        }
+        continue;
+      }
+      stack.pop();
+      busy.delete(top.node);
+      let total = 1;
+      for (const child of children) total += sizes.get(child) ?? 0;
+      sizes.set(top.node, Math.min(total, Number.MAX_SAFE_INTEGER));
+    }
+    return sizes.get(node) ?? 1;
+  };
+
+  let aliased = 0;
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (!isAlias(node)) {
+      for (const child of childrenOf(node)) pending.push(child); // no spread: lists can be huge
+      continue;
+    }
+    const at = node.range ? locator.offsets(node.range[0], node.range[1]) : { line: 1, column: 1 };
+    const target = node.resolve(doc);
+    const size = target === undefined ? 0 : sizeOf(target);
+    if (size === "cycle") return [diagnostic("yaml-syntax", `alias '*${truncate(node.source)}' is inside the node it repeats (a cycle)`, at, file)];
+    aliased += size;
+    if (aliased > LIMITS.maxAliasedNodes) {
+      const message = `aliases repeat more than ${LIMITS.maxAliasedNodes} values in all (possible alias bomb)`;
+      return [diagnostic("yaml-syntax", message, at, file)];
+    }
+  }
+  return [];
+}
+
+/** An alias that names no anchor before it (`*nowhere`), as a diagnostic at the alias. */
+function findUnresolvedAlias(doc: Document, locator: Locator, file?: string): Diagnostic | undefined {
+  const pending: unknown[] = [doc.contents];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isAlias(node)) {
+      if (node.resolve(doc) !== undefined) continue;
+      const at = node.range ? locator.offsets(node.range[0], node.range[1]) : { line: 1, column: 1 };
+      return diagnostic("yaml-syntax", `alias '*${truncate(node.source)}' names no anchor defined before it`, at, file);
+    }
+    if (isMap(node)) for (const pair of node.items) pending.push(pair.value, pair.key);
+    if (isSeq(node)) for (const item of node.items) pending.push(item);
+  }
+  return undefined;
+}
+
+/** Shortened to the message limit, with control characters escaped (messages are printed to terminals). */
 function truncate(text: string): string {
-  return text.length <= LIMITS.maxMessageLength ? text : `${text.slice(0, LIMITS.maxMessageLength)}…`;
+  return printable(text.length <= LIMITS.maxMessageLength ? text : `${text.slice(0, LIMITS.maxMessageLength)}…`);
+}
+
+/** Characters a terminal or an editor would act on rather than show: C0/C1 controls (escape sequences
+ * among them), line and paragraph separators, and bidirectional overrides. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from a spec made safe to print in a diagnostic message: every control character becomes a
+ * `\uXXXX` escape, so a hostile spec cannot send escape sequences to the terminal that shows it.
+ *
+ * @example printable("bad \u001b[31m") // "bad \\u001b[31m"
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** yaml's messages carry their own position suffix and code frame; keep the first sentence only. */
@@ -112,7 +274,7 @@ function describeYamlError(code: string, message: string): string {
   const firstLine = message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "").trim();
   switch (code) {
     case "DUPLICATE_KEY":
-      return `duplicate key: ${firstLine}`;
+      return `duplicate key: ${truncate(firstLine)}`;
     case "TAB_AS_INDENT":
       return "tabs are not allowed as indentation in YAML; use spaces";
     default:

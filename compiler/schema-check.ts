@@ -4,6 +4,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import schemaJson from "../schema/flowspec.schema.json" with { type: "json" };
 import { diagnostic, sortDiagnostics, type Diagnostic, type Span } from "./diagnostics.js";
+import { printable } from "./load.js";
 import type { DocPath, Locator } from "./locate.js";
 import { describeExpected, describeFound, describePath, type SchemaNode } from "./schema-describe.js";
 import { closest, didYouMean } from "./suggest.js";
@@ -42,7 +43,7 @@ function inlineRefs(node: unknown): unknown {
 /** Checks a loaded document against the spec's JSON Schema; never throws. */
 export function checkSchema(data: unknown, locator: Locator, file?: string): Diagnostic[] {
   if (!isMapping(data)) {
-    const message = `the document must be a mapping with keys flowspec, workflow, steps, not ${describeFound(data)}`;
+    const message = printable(`the document must be a mapping with keys flowspec, workflow, steps, not ${describeFound(data)}`);
     return [diagnostic("schema", message, startOf(locator.value([])), file)];
   }
   const validate = validator();
@@ -57,7 +58,8 @@ export function checkSchema(data: unknown, locator: Locator, file?: string): Dia
   const diagnostics = dedupe(
     shown.map((problem) => {
       const { path, span } = place(problem);
-      return diagnostic("schema", problem.message(path), span, file);
+      // Messages quote values and keys from the spec: escape what a terminal would act on.
+      return diagnostic("schema", printable(problem.message(path)), span, file);
     }),
   );
   if (problems.length > shown.length) {
@@ -95,7 +97,8 @@ function collapseBranches(errors: readonly ErrorObject[]): ErrorObject[] {
     while (start > 0 && isWithin(kept[start - 1]!.instancePath, error.instancePath)) start--;
     const branchErrors = kept.splice(start);
     const relevant = branchErrors.filter((e) => !(e.keyword === "type" && e.instancePath === error.instancePath));
-    kept.push(...(relevant.length > 0 ? relevant : [error]));
+    // A loop, not push(...): one value can fail a branch 100,000 times, past the spread's argument limit.
+    for (const item of relevant.length > 0 ? relevant : [error]) kept.push(item);
   }
   return kept;
 }

@@ -1,0 +1,67 @@
+// What `run()` returns: awaitable for the result, streamable for the events, cancellable.
+
+import type { Context } from "./context.js";
+import type { RunDriver } from "./driver.js";
+import type { Event } from "./event.js";
+
+/**
+ * A running workflow. Await it for the result (the custom stop event instance, or `StopEvent`'s
+ * `result`); iterate `streamEvents()` for what steps wrote; reach the run through `ctx`.
+ *
+ * @example
+ * ```ts
+ * const handler = flow.run({ topic: "pirates" });
+ * for await (const ev of handler.streamEvents()) if (ev instanceof InputRequiredEvent) …;
+ * const result = await handler;
+ * ```
+ */
+export class WorkflowHandler<Result = unknown, State = Record<string, unknown>> implements PromiseLike<Result> {
+  /** @internal */
+  constructor(private readonly driver: RunDriver) {}
+
+  /** The run's context: `handler.ctx.sendEvent(…)`, `handler.ctx.toJSON()`. */
+  get ctx(): Context<State> {
+    return this.driver.context as Context<State>;
+  }
+
+  /** The run's id: given in `run(…, { runId })`, kept on resume, else a UUID. */
+  get runId(): string {
+    return this.driver.runId;
+  }
+
+  /** True once the run ended (stopped, failed, timed out or cancelled). */
+  get done(): boolean {
+    return !this.driver.live;
+  }
+
+  /** Settles with the run: the result, or the error it ended with. */
+  then<A = Result, B = never>(
+    onfulfilled?: ((value: Result) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return (this.driver.promise as Promise<Result>).then(onfulfilled, onrejected);
+  }
+
+  /** `then(undefined, onrejected)`. */
+  catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<Result | B> {
+    return (this.driver.promise as Promise<Result>).catch(onrejected);
+  }
+
+  /** Runs `onfinally` once the run ended, either way. */
+  finally(onfinally?: (() => void) | null): Promise<Result> {
+    return (this.driver.promise as Promise<Result>).finally(onfinally);
+  }
+
+  /**
+   * The run's event stream: written events and input requests, then the stop event; it ends when
+   * the run ends, throwing the run's error if it failed. Consumable once: a second call throws.
+   */
+  streamEvents(): AsyncIterableIterator<Event> {
+    return this.driver.stream.consume();
+  }
+
+  /** Cancels the run: the handler rejects with `WorkflowCancelledError`; the context stays resumable. */
+  cancel(): void {
+    this.driver.cancel();
+  }
+}

@@ -1,0 +1,95 @@
+// `ctx.store`: the key/value store and the typed state. Reads come straight from the run state;
+// writes become ticks, so they are journaled and replayed like everything else.
+
+import { WORKFLOW, type ContextInternals } from "./internals.js";
+import type { RunDriver } from "./driver.js";
+import type { Tick } from "./ticks.js";
+import { reduce } from "./reduce.js";
+import { parseState } from "./validate.js";
+
+/** The state an `editState` callback may modify: the state with its top-level `readonly` dropped. */
+export type Draft<State> = { -readonly [K in keyof State]: State[K] };
+
+/**
+ * Applies a tick to a context: through its live run, or directly when no run is going (then a
+ * failure the reducer reports is thrown to the caller, as there is no run to fail).
+ */
+export function submitToContext(ci: ContextInternals, tick: Tick): void {
+  if (ci.driver !== null) {
+    ci.driver.submit(tick);
+    return;
+  }
+  const commands = reduce(ci.run, tick, ci.env);
+  for (const command of commands) if (command.type === "fail_run") throw command.error;
+  ci.workflow[WORKFLOW].onTick?.(tick, { workflow: ci.env.workflow, runId: ci.run.runId });
+}
+
+/**
+ * A context's store. `get`/`set` hold any JSON value under any key; `getState`/`editState` hold
+ * the spec's typed state. The copy a step sees is bound to its run: once that run ended, its
+ * writes are dropped (like its sends and stream writes).
+ *
+ * @example
+ * ```ts
+ * ctx.store.set("count", 1);
+ * ctx.store.get("count");            // 1
+ * ctx.store.get("missing", 0);       // 0
+ * await ctx.store.editState((s) => { s.attempts += 1; });
+ * ```
+ */
+export class ContextStore<State = Record<string, unknown>> {
+  /** @internal */
+  constructor(
+    private readonly ci: ContextInternals,
+    private readonly driver: RunDriver | null,
+  ) {}
+
+  private get writable(): boolean {
+    return this.driver === null || this.driver.live;
+  }
+
+  /** The value under `key`; `defaultValue` when missing; throws when missing and no default was given. */
+  get<T = unknown>(key: string, ...defaultValue: [] | [T]): T {
+    const store = this.ci.run.store;
+    if (store.has(key)) return store.get(key) as T;
+    if (defaultValue.length > 0) return defaultValue[0] as T;
+    throw new Error(`The store has no key "${key}" and no default was given`);
+  }
+
+  /** Sets `key` (any JSON value). */
+  set(key: string, value: unknown): void {
+    if (this.writable) submitToContext(this.ci, { type: "store_set", key, value });
+  }
+
+  /** A deep copy of the typed state. */
+  getState(): State {
+    return structuredClone(this.ci.run.state) as State;
+  }
+
+  /**
+   * Edits the typed state under the context's lock, so concurrent edits never lose an update.
+   * The callback gets a copy to mutate (or returns a replacement); a callback that throws
+   * commits nothing. A result that breaks the state schema rejects with
+   * `WorkflowValidationError` (and fails the run). Resolves to a copy of the committed state.
+   */
+  async editState(edit: (draft: Draft<State>) => void | State | Promise<void | State>): Promise<State> {
+    const ci = this.ci;
+    await ci.mutex.acquire();
+    try {
+      if (!this.writable) return this.getState();
+      const draft = structuredClone(ci.run.state) as Draft<State>;
+      const returned = await edit(draft);
+      if (!this.writable) return this.getState();
+      const parsed = parseState(ci.workflow[WORKFLOW].definition.state, returned === undefined ? draft : returned);
+      if (!parsed.ok) {
+        // A step's invalid edit fails its run; an edit from outside only rejects.
+        if (this.driver !== null) this.driver.submit({ type: "run_failed", error: parsed.error });
+        throw parsed.error;
+      }
+      submitToContext(ci, { type: "state_set", state: parsed.state });
+      return structuredClone(parsed.state) as State;
+    } finally {
+      ci.mutex.release();
+    }
+  }
+}

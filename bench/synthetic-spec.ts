@@ -1,23 +1,38 @@
-// Synthetic specs for the compiler benchmarks: a valid chain of N steps with typed events,
-// branches back to earlier steps (loops) and a stop event at the end.
+// The benchmarks' input, a valid spec of any size shaped like a real one (a chain of steps, one event
+// per step with three fields, a named type every tenth step, a resource every fifth, retries every
+// seventh, state; the 4,000-step spec is just under the 1 MB limit), and the timing helpers they share.
 
-/** A valid spec with `steps` steps; each step accepts one event and emits the next (or loops back). */
+/** A valid spec with `steps` steps. */
 export function syntheticSpec(steps: number): string {
-  const lines = ["flowspec: 1", `workflow: Synthetic${steps}`, "description: Generated for benchmarks.", "types:"];
-  lines.push("  Payload:", "    fields:", "      id: { type: integer, minimum: 0 }", "      tags: string[]", "      meta: map<string>?");
-  lines.push("state:", "  count: { type: integer, default: 0 }", "events:");
-  lines.push("  Begin:", "    kind: start", "    fields:", "      seed: { type: string, minLength: 1 }");
-  for (let i = 1; i < steps; i++) {
-    lines.push(`  Event${i}:`, `    description: Hand-off number ${i}.`, "    fields:", "      payload: Payload", "      note: string?");
+  const lines = ["flowspec: 1", `workflow: Bench${steps}`, "description: A generated chain of steps for the benchmarks.", "timeout: 600", ""];
+  lines.push("types:");
+  for (let i = 0; i < steps; i += 10) {
+    lines.push(`  Item${i}:`, "    description: A named type.", "    fields:", "      label: { type: string, minLength: 1 }", "      count: { type: integer, minimum: 0, default: 0 }");
   }
-  lines.push("  Done:", "    kind: stop", "    fields:", "      total: integer");
-  lines.push("steps:");
+  lines.push("", "state:", "  visited: { type: integer, default: 0 }", "  last: string?", "", "events:");
   for (let i = 0; i < steps; i++) {
-    const accepts = i === 0 ? "Begin" : `Event${i}`;
-    const next = i === steps - 1 ? "Done" : `Event${i + 1}`;
-    // Every tenth step may loop back to the previous hand-off, so the graph has cycles.
-    const emits = i > 1 && i % 10 === 0 && i < steps - 1 ? `[${next}, Event${i - 1}]` : next;
-    lines.push(`  step_${i}:`, `    accepts: ${accepts}`, `    emits: ${emits}`, "    workers: 2");
+    lines.push(
+      `  Event${i}:`,
+      ...(i === 0 ? ["    kind: start"] : []),
+      ...(i % 10 === 0 ? [`    description: The event step ${i} accepts.`] : []),
+      "    fields:",
+      "      id: string",
+      `      item: Item${i - (i % 10)}`,
+      ...(i % 3 === 0 ? ["      size: { type: string, enum: [small, large], default: small }"] : ["      note: string?"]),
+    );
+  }
+  lines.push("  Finished:", "    kind: stop", "    fields:", "      total: integer", "", "resources:");
+  for (let i = 0; i < steps; i += 5) lines.push(`  res${i}:`, "    type: Llm", "    module: ../support/llm.js", "    factory: createLlm");
+  lines.push("", "steps:");
+  for (let i = 0; i < steps; i++) {
+    lines.push(
+      `  step_${i}:`,
+      `    accepts: Event${i}`,
+      `    emits: ${i + 1 < steps ? `Event${i + 1}` : "Finished"}`,
+      ...(i % 5 === 0 ? [`    resources: [res${i}]`] : []),
+      ...(i % 7 === 0 ? ["    retry: { attempts: 3, delay: 0.5 }"] : []),
+      ...(i % 10 === 0 ? [`    description: Step ${i} of the chain.`] : []),
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -11,28 +11,13 @@
 import { analyze } from "../../compiler/analyze.js";
 import { compile } from "../../compiler/compile.js";
 import { emitModule } from "../../compiler/emit/index.js";
-import { syntheticSpec } from "./synthetic-spec.js";
+import { growthExponent, syntheticSpec } from "../synthetic-spec.js";
 
 const SIZES = [250, 500, 1000, 2000, 4000];
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-/** Least-squares slope of log(y) against log(x). */
-export function logLogSlope(points: readonly { x: number; y: number }[]): number {
-  const xs = points.map((p) => Math.log(p.x));
-  const ys = points.map((p) => Math.log(p.y));
-  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < xs.length; i++) {
-    num += (xs[i]! - mx) * (ys[i]! - my);
-    den += (xs[i]! - mx) ** 2;
-  }
-  return num / den;
 }
 
 function time(fn: () => void): number {
@@ -85,8 +70,8 @@ function main(): void {
       `${pad(String(row.steps), 6)} ${pad(kb(row.bytes), 8)} ${pad(kb(row.output), 10)} ${pad(row.analyze.toFixed(1), 11)} ${pad(row.emit.toFixed(1), 8)} ${pad(row.compile.toFixed(1), 11)}\n`,
     );
   }
-  const slope = logLogSlope(rows.map((row) => ({ x: row.steps, y: row.compile })));
-  const emitSlope = logLogSlope(rows.map((row) => ({ x: row.steps, y: row.emit })));
+  const slope = growthExponent(rows.map((row) => ({ size: row.steps, ms: row.compile })));
+  const emitSlope = growthExponent(rows.map((row) => ({ size: row.steps, ms: row.emit })));
   const largest = rows[rows.length - 1]!;
   process.stdout.write(`growth exponent (log-log slope): compile ${slope.toFixed(2)}, emit alone ${emitSlope.toFixed(2)}\n`);
   process.stdout.write(

@@ -15,8 +15,8 @@ import {
   type StepContext,
   type WorkflowDefinition,
 } from "flowspec/runtime";
+import { HumanInTheLoopFlowBase } from "../../generated/human-in-the-loop.js";
 import { CritiqueReady, JokeFlowBase, JokeRequested, JokeWritten } from "./fixtures/joke.js";
-import { HumanInTheLoopFlowBase } from "./fixtures/hitl.js";
 import { gate, sleep } from "./helpers.js";
 
 class JokeFlow extends JokeFlowBase {

@@ -17,11 +17,11 @@ import {
   WorkflowTimeoutError,
   type StepContext,
 } from "flowspec/runtime";
-import { ConcurrentFlowBase, StepACompleteEvent, StepAEvent, StepBCompleteEvent, StepBEvent, StepCCompleteEvent, StepCEvent } from "./fixtures/concurrent.js";
+import { ConcurrentFlowBase, StepACompleteEvent, StepAEvent, StepBCompleteEvent, StepBEvent, StepCCompleteEvent, StepCEvent } from "../../generated/concurrent.js";
+import { ParallelFlowBase, StepTwoEvent } from "../../generated/parallel.js";
 import { Burst, CounterFlowBase, Tally, Work, Worked, type CounterFlowState } from "./fixtures/counter.js";
 import { FlakyFlowBase, Note, Pong, type Ping } from "./fixtures/flaky.js";
 import { LoopDone, LoopEvent, LoopFlowBase, type LoopStart } from "./fixtures/loop.js";
-import { ParallelFlowBase, StepTwoEvent } from "./fixtures/parallel.js";
 import { TimersFlow } from "./fixtures/timers.js";
 import { activeTimers, settle, sleep, untilAborted } from "./helpers.js";
 

@@ -19,7 +19,7 @@ import {
   type Tick,
   type WorkflowDefinition,
 } from "flowspec/runtime";
-import { ConcurrentFlowBase, StepACompleteEvent, StepAEvent, StepBCompleteEvent, StepBEvent, StepCCompleteEvent, StepCEvent } from "./fixtures/concurrent.js";
+import { ConcurrentFlowBase, StepACompleteEvent, StepAEvent, StepBCompleteEvent, StepBEvent, StepCCompleteEvent, StepCEvent } from "../../generated/concurrent.js";
 import { Burst, CounterFlowBase, Tally, Work, Worked, type CounterFlowState } from "./fixtures/counter.js";
 import { CritiqueReady, JokeFlowBase, JokeRequested, JokeWritten, type JokeFlowState } from "./fixtures/joke.js";
 import { drain, gate, sleep, untilAborted } from "./helpers.js";

@@ -11,10 +11,10 @@ import {
   type StepContext,
   type WorkflowHandler,
 } from "flowspec/runtime";
-import { StepAEvent, StepBEvent } from "./fixtures/concurrent.js";
+import { StepAEvent, StepBEvent } from "../../generated/concurrent.js";
+import { ParallelFlowBase, type StepTwoEvent } from "../../generated/parallel.js";
 import { FlakyFlowBase, type Note, type Pong } from "./fixtures/flaky.js";
 import { CritiqueReady, JokeFlowBase, JokeRequested, JokeWritten, type JokeFlowState } from "./fixtures/joke.js";
-import { ParallelFlowBase, type StepTwoEvent } from "./fixtures/parallel.js";
 import type { Llm } from "./fixtures/support/llm.js";
 
 class JokeFlow extends JokeFlowBase {

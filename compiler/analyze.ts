@@ -11,6 +11,9 @@ import { checkSchema } from "./schema-check.js";
 export interface AnalyzeOptions {
   /** The spec's path, used in diagnostics and the generated header. */
   path?: string;
+  /** The folder resource modules must stay inside (`unsafe-module-path`), on the same footing as
+   * `path`. Default: the folder `path` is relative to (`.` for `specs/joke.yaml`). */
+  projectRoot?: string;
 }
 
 export interface AnalyzeResult {
@@ -30,6 +33,6 @@ export function analyze(source: string, options: AnalyzeOptions = {}): AnalyzeRe
     return { diagnostics: sortDiagnostics([...loaded.diagnostics, ...schemaDiagnostics]) };
   }
   const built = buildModel(loaded.data, loaded.locator, file);
-  const diagnostics = [...loaded.diagnostics, ...schemaDiagnostics, ...built.diagnostics, ...checkModel(built.model, file)];
+  const diagnostics = [...loaded.diagnostics, ...schemaDiagnostics, ...built.diagnostics, ...checkModel(built.model, file, options)];
   return { model: built.model, diagnostics: sortDiagnostics(diagnostics) };
 }

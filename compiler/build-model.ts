@@ -19,7 +19,8 @@ import {
   type TypeModel,
 } from "./model.js";
 import { quote } from "./checks/describe.js";
-import { parseFieldType, type SpanAt } from "./type-grammar.js";
+import { suggester } from "./checks/suggester.js";
+import { parseFieldType, PRIMITIVES, type SpanAt } from "./type-grammar.js";
 
 type Dict = Record<string, unknown>;
 
@@ -27,8 +28,8 @@ interface BuildContext {
   locator: Locator;
   file?: string;
   diagnostics: Diagnostic[];
-  /** Declared type names, for "did you mean" in type text errors. */
-  typeNames: string[];
+  /** "Did you mean" for type text errors, over the primitives and the declared type names. */
+  suggestType: (name: string) => string | undefined;
 }
 
 /**
@@ -42,7 +43,8 @@ interface BuildContext {
  */
 export function buildModel(data: unknown, locator: Locator, file?: string): { model: SpecModel; diagnostics: Diagnostic[] } {
   const root = asDict(data);
-  const ctx: BuildContext = { locator, file, diagnostics: [], typeNames: Object.keys(asDict(root.types)) };
+  const suggestType = suggester([...PRIMITIVES, ...Object.keys(asDict(root.types))]);
+  const ctx: BuildContext = { locator, file, diagnostics: [], suggestType };
 
   const types = entries(root.types).map(([name, raw]): TypeModel => ({
     name,
@@ -170,7 +172,7 @@ function buildField(name: string, raw: unknown, path: DocPath, ctx: BuildContext
   const long = isDict(raw) ? raw : undefined;
   const typeText = stringOr(long ? long.type : raw, "unknown");
   const typeSpan = ctx.locator.value(long ? [...path, "type"] : path);
-  const parsed = parseFieldType(typeText, { spanAt: spanWithin(typeSpan, typeText), typeNames: ctx.typeNames });
+  const parsed = parseFieldType(typeText, { spanAt: spanWithin(typeSpan, typeText), suggestType: ctx.suggestType });
   if (!parsed.ok) {
     const message = `field ${quote(name)} has an invalid type: ${parsed.error.message}`;
     ctx.diagnostics.push(diagnostic(parsed.error.code, message, parsed.error.span, ctx.file));

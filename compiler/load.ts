@@ -1,9 +1,10 @@
 // Stage 1: YAML text → plain JS data plus a locator. Never throws: every YAML problem, including
 // resource-exhaustion attempts, becomes a `yaml-syntax` diagnostic.
 
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { diagnostic, type Diagnostic } from "./diagnostics.js";
 import { createLocator, type Locator } from "./locate.js";
+import { findAliasAmplification, findUnresolvedAlias, type AliasProblem } from "./yaml-aliases.js";
 
 /** Limits documented in SECURITY.md. */
 export const LIMITS = {
@@ -68,13 +69,14 @@ export function loadYaml(source: string, file?: string): LoadResult {
   } catch (error) {
     // toJS throws on alias bombs and unknown aliases (ReferenceError), and could overflow the stack on
     // pathological input.
-    const unresolved = error instanceof ReferenceError && !/excessive alias/i.test(error.message) ? findUnresolvedAlias(doc, locator, file) : undefined;
+    const unresolved = error instanceof ReferenceError && !/excessive alias/i.test(error.message) ? findUnresolvedAlias(doc) : undefined;
     const reason = error instanceof ReferenceError ? "too many alias expansions (possible alias bomb)" : "document too complex to read";
-    diagnostics.push(unresolved ?? diagnostic("yaml-syntax", reason, { line: 1, column: 1 }, file));
+    diagnostics.push(unresolved ? aliasDiagnostic(unresolved, locator, file) : diagnostic("yaml-syntax", reason, { line: 1, column: 1 }, file));
     return { data: undefined, locator, diagnostics };
   }
   // After toJS (which stops exponential bombs): aliases that repeat big nodes a few times each.
-  for (const problem of findAliasAmplification(doc, locator, file)) diagnostics.push(problem);
+  const amplified = findAliasAmplification(doc, LIMITS.maxAliasedNodes);
+  if (amplified) diagnostics.push(aliasDiagnostic(amplified, locator, file));
   return diagnostics.length > 0 ? { data: undefined, locator, diagnostics } : { data, locator, diagnostics };
 }
 
@@ -165,89 +167,16 @@ function findStructuralProblems(root: Node | null, locator: Locator, file?: stri
   );
 }
 
-/**
- * Aliases that together repeat more than `maxAliasedNodes` nodes: linear amplification, which
- * yaml's `maxAliasCount` (aimed at exponential bombs) lets through. Also an alias inside the node it
- * names (`&x [1, *x]`), which yaml turns into a cyclic value that no later stage expects. Sizes are
- * counted on the syntax tree, before anything is expanded, each anchored node once, without recursion.
- */
-function findAliasAmplification(doc: Document, locator: Locator, file?: string): Diagnostic[] {
-  const root = doc.contents as Node | null;
-  const sizes = new Map<unknown, number>();
-  const childrenOf = (node: unknown): unknown[] => {
-    if (isAlias(node)) {
-      const target = node.resolve(doc);
-      return target === undefined ? [] : [target];
-    }
-    if (isMap(node)) return node.items.flatMap((pair) => [pair.key, pair.value].filter((part) => part !== null && part !== undefined));
-    if (isSeq(node)) return node.items;
-    return [];
-  };
-  /** The expanded size of `node` (every node under it, aliases standing for their targets), or
-   * "cycle" when an alias under it leads back to it. Post-order walk with an explicit stack. */
-  const sizeOf = (node: unknown): number | "cycle" => {
-    const busy = new Set<unknown>();
-    const stack: { node: unknown; expanded: boolean }[] = [{ node, expanded: false }];
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      if (sizes.has(top.node)) {
-        stack.pop();
-        continue;
-      }
-      const children = childrenOf(top.node);
-      if (!top.expanded) {
-        top.expanded = true;
-        busy.add(top.node);
-        for (const child of children) {
-          if (busy.has(child)) return "cycle";
-          if (!sizes.has(child)) stack.push({ node: child, expanded: false });
-        }
-        continue;
-      }
-      stack.pop();
-      busy.delete(top.node);
-      let total = 1;
-      for (const child of children) total += sizes.get(child) ?? 0;
-      sizes.set(top.node, Math.min(total, Number.MAX_SAFE_INTEGER));
-    }
-    return sizes.get(node) ?? 1;
-  };
-
-  let aliased = 0;
-  const pending: unknown[] = [root];
-  while (pending.length > 0) {
-    const node = pending.pop();
-    if (!isAlias(node)) {
-      for (const child of childrenOf(node)) pending.push(child); // no spread: lists can be huge
-      continue;
-    }
-    const at = node.range ? locator.offsets(node.range[0], node.range[1]) : { line: 1, column: 1 };
-    const target = node.resolve(doc);
-    const size = target === undefined ? 0 : sizeOf(target);
-    if (size === "cycle") return [diagnostic("yaml-syntax", `alias '*${truncate(node.source)}' is inside the node it repeats (a cycle)`, at, file)];
-    aliased += size;
-    if (aliased > LIMITS.maxAliasedNodes) {
-      const message = `aliases repeat more than ${LIMITS.maxAliasedNodes} values in all (possible alias bomb)`;
-      return [diagnostic("yaml-syntax", message, at, file)];
-    }
-  }
-  return [];
-}
-
-/** An alias that names no anchor before it (`*nowhere`), as a diagnostic at the alias. */
-function findUnresolvedAlias(doc: Document, locator: Locator, file?: string): Diagnostic | undefined {
-  const pending: unknown[] = [doc.contents];
-  while (pending.length > 0) {
-    const node = pending.pop();
-    if (isAlias(node)) {
-      if (node.resolve(doc) !== undefined) continue;
-      const at = node.range ? locator.offsets(node.range[0], node.range[1]) : { line: 1, column: 1 };
-      return diagnostic("yaml-syntax", `alias '*${truncate(node.source)}' names no anchor defined before it`, at, file);
-    }
-    if (isMap(node)) for (const pair of node.items) pending.push(pair.value, pair.key);
-    if (isSeq(node)) for (const item of node.items) pending.push(item);
-  }
-  return undefined;
+/** An alias problem (yaml-aliases.ts) as a `yaml-syntax` diagnostic at the alias. */
+function aliasDiagnostic(problem: AliasProblem, locator: Locator, file?: string): Diagnostic {
+  const { alias, kind } = problem;
+  const at = alias.range ? locator.offsets(alias.range[0], alias.range[1]) : { line: 1, column: 1 };
+  const message = {
+    cycle: `alias '*${truncate(alias.source)}' is inside the node it repeats (a cycle)`,
+    amplification: `aliases repeat more than ${LIMITS.maxAliasedNodes} values in all (possible alias bomb)`,
+    unresolved: `alias '*${truncate(alias.source)}' names no anchor defined before it`,
+  }[kind];
+  return diagnostic("yaml-syntax", message, at, file);
 }
 
 /** Shortened to the message limit, with control characters escaped (messages are printed to terminals). */

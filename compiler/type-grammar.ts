@@ -10,7 +10,7 @@
 import type { Span } from "./diagnostics.js";
 import type { Primitive, TypeRef } from "./model.js";
 import { quote } from "./checks/describe.js";
-import { didYouMean } from "./suggest.js";
+import { suggester } from "./checks/suggester.js";
 
 export const PRIMITIVES: readonly Primitive[] = ["string", "number", "integer", "boolean", "unknown"];
 
@@ -44,6 +44,9 @@ export interface ParseOptions {
   spanAt?: SpanAt;
   /** Declared type names, for "did you mean" on a misspelled name. */
   typeNames?: Iterable<string>;
+  /** Instead of typeNames: a lookup shared by every field of a spec, so each name is compared once
+   * (`suggester([...PRIMITIVES, ...typeNames])`). */
+  suggestType?: (name: string) => string | undefined;
 }
 
 const defaultSpanAt: SpanAt = (offset, length) => ({ line: 1, column: offset + 1, endLine: 1, endColumn: offset + 1 + length });
@@ -67,7 +70,8 @@ class TypeTextFailure {
  */
 export function parseFieldType(text: string, options: ParseOptions = {}): FieldTypeResult {
   const spanAt = options.spanAt ?? defaultSpanAt;
-  const parser = new Parser(text, spanAt, options.typeNames ?? []);
+  const suggestType = options.suggestType ?? suggester([...PRIMITIVES, ...(options.typeNames ?? [])]);
+  const parser = new Parser(text, spanAt, suggestType);
   try {
     return { ok: true, ...parser.parseField() };
   } catch (failure) {
@@ -83,7 +87,7 @@ class Parser {
   constructor(
     private readonly text: string,
     private readonly spanAt: SpanAt,
-    private readonly typeNames: Iterable<string>,
+    private readonly suggestType: (name: string) => string | undefined,
   ) {}
 
   parseField(): { type: TypeRef; optional: boolean } {
@@ -128,7 +132,8 @@ class Parser {
     if (name === "map") return this.parseMap(start, depth);
     if ((PRIMITIVES as readonly string[]).includes(name)) return { kind: "primitive", name: name as Primitive };
     if (!PASCAL_CASE.test(name)) {
-      const hint = didYouMean(name, [...PRIMITIVES, ...this.typeNames]);
+      const suggestion = this.suggestType(name);
+      const hint = suggestion === undefined ? "" : ` (did you mean ${quote(suggestion)}?)`;
       this.fail("unknown-type", `unknown type '${name}'${hint}: use a primitive, map<T> or a PascalCase name from 'types'`, start, name.length);
     }
     this.skipSpace();

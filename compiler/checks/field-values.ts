@@ -6,7 +6,7 @@ import { diagnostic, type Diagnostic, type Span } from "../diagnostics.js";
 import type { Constraints, FieldModel, SpecModel, TypeRef } from "../model.js";
 import { formatType } from "../type-grammar.js";
 import { describeValue, quote } from "./describe.js";
-import { compilePattern } from "./safe-regex.js";
+import { compilePattern, patternMatcher } from "./safe-regex.js";
 import { fieldValueProblem, type ValueScope } from "./value-check.js";
 
 type ConstraintKey = keyof Constraints;
@@ -22,7 +22,7 @@ const APPLIES_TO: Record<ConstraintKey, { test: (type: TypeRef) => boolean; labe
 };
 
 export function checkFieldValues(model: SpecModel, file?: string): Diagnostic[] {
-  const scope: ValueScope = { types: new Map(model.types.map((type) => [type.name, type])) };
+  const scope: ValueScope = { types: new Map(model.types.map((type) => [type.name, type])), matchPattern: patternMatcher() };
   const diagnostics: Diagnostic[] = [];
   const checkFields = (fields: readonly FieldModel[], owner: string) => {
     for (const field of fields) diagnostics.push(...checkField(field, `field ${quote(field.name)} of ${owner}`, scope, file));

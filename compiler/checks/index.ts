@@ -15,6 +15,11 @@ import { checkRouting } from "./routing.js";
 import { checkStartEvents } from "./start-events.js";
 import { checkUnused } from "./unused.js";
 
+export interface CheckOptions {
+  /** The folder resource modules must stay inside; see SpecLocation in module-paths.ts. */
+  projectRoot?: string;
+}
+
 /**
  * Every model-level check of DESIGN.md's table, from `invalid-identifier` to `unused-type`.
  *
@@ -22,7 +27,7 @@ import { checkUnused } from "./unused.js";
  * const { model } = buildModel(data, locator, path);
  * const diagnostics = checkModel(model, path);   // unsorted; see sortDiagnostics
  */
-export function checkModel(model: SpecModel, file?: string): Diagnostic[] {
+export function checkModel(model: SpecModel, file?: string, options: CheckOptions = {}): Diagnostic[] {
   const events = buildEventTable(model);
   const routing = checkRouting(model, events, file);
   return [
@@ -34,12 +39,12 @@ export function checkModel(model: SpecModel, file?: string): Diagnostic[] {
     ...routing.diagnostics,
     ...checkReachability(model, buildEventGraph(model, events), routing, file),
     ...checkUnused(model, events, file),
-    ...checkModulePaths(model, file),
+    ...checkModulePaths(model, file, options.projectRoot),
   ];
 }
 
 export { identifierProblem, type NameKind } from "./identifiers.js";
 export { buildEventGraph, markReachable, type EventGraph } from "./graph.js";
 export { buildEventTable, type EventTable } from "./event-table.js";
-export { modulePathProblem } from "./module-paths.js";
+export { modulePathProblem, type SpecLocation } from "./module-paths.js";
 export { quote } from "./describe.js";

@@ -1,11 +1,15 @@
 // Compiling and running a spec's `pattern` without trusting it: a bad pattern is reported, and a
 // catastrophically backtracking one (`^(a+)+$`) cannot hang the compiler, because every match runs
-// in a vm context with a time limit.
+// in a vm context with a time limit, a pattern that ran out of time once is not run again, and all
+// the matches of one analysis share a time budget.
 
 import vm from "node:vm";
 
 /** Longest a single match of a default or enum value may take. */
 export const MATCH_TIMEOUT_MS = 50;
+
+/** Time all the matches of one analysis may take together; no match starts after it is spent. */
+export const PATTERN_BUDGET_MS = 500;
 
 export type CompiledPattern = { ok: true; regex: RegExp } | { ok: false; message: string };
 
@@ -37,4 +41,34 @@ export function matchesPattern(regex: RegExp, text: string): boolean | "timeout"
     sandbox.regex = undefined;
     sandbox.text = undefined;
   }
+}
+
+/** A match's outcome; "skipped" when the pattern is invalid, timed out before, or the budget is spent. */
+export type PatternMatch = boolean | "timeout" | "skipped";
+
+/**
+ * Matching for one analysis: each pattern is compiled once, one that runs out of time answers
+ * "timeout" once and "skipped" from then on, and so does every match once PATTERN_BUDGET_MS is spent.
+ *
+ * @example
+ * const match = patternMatcher();
+ * match("^(a+)+$", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!");  // "timeout" (after 50 ms)
+ * match("^(a+)+$", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa?");  // "skipped" (at once)
+ */
+export function patternMatcher(): (pattern: string, text: string) => PatternMatch {
+  const usable = new Map<string, RegExp | undefined>();
+  let spentMs = 0;
+  return (pattern, text) => {
+    if (!usable.has(pattern)) {
+      const compiled = compilePattern(pattern);
+      usable.set(pattern, compiled.ok ? compiled.regex : undefined);
+    }
+    const regex = usable.get(pattern);
+    if (regex === undefined || spentMs >= PATTERN_BUDGET_MS) return "skipped";
+    const started = performance.now();
+    const matched = matchesPattern(regex, text);
+    spentMs += performance.now() - started;
+    if (matched === "timeout") usable.set(pattern, undefined);
+    return matched;
+  };
 }

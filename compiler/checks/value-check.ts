@@ -6,13 +6,15 @@
 import type { Constraints, FieldModel, TypeModel, TypeRef } from "../model.js";
 import { formatType } from "../type-grammar.js";
 import { describeValue, quote } from "./describe.js";
-import { compilePattern, matchesPattern } from "./safe-regex.js";
+import type { PatternMatch } from "./safe-regex.js";
 
 /** Values nested deeper than this are not checked further (no real default comes close). */
 const MAX_VALUE_DEPTH = 64;
 
 export interface ValueScope {
   types: ReadonlyMap<string, TypeModel>;
+  /** One per analysis (`patternMatcher()`), so a slow pattern costs its time limit once. */
+  matchPattern: (pattern: string, text: string) => PatternMatch;
 }
 
 /** The part of a field a value is checked against. */
@@ -28,7 +30,7 @@ export type FieldShape = Pick<FieldModel, "type" | "optional" | "constraints" | 
  */
 export function fieldValueProblem(value: unknown, field: FieldShape, scope: ValueScope, where = "", depth = 0): string | undefined {
   if (value === undefined) return field.optional || field.hasDefault ? undefined : `${subject(where)}is missing`;
-  return typeProblem(value, field.type, scope, where, depth) ?? constraintProblem(value, field.constraints, where);
+  return typeProblem(value, field.type, scope, where, depth) ?? constraintProblem(value, field.constraints, scope, where);
 }
 
 function typeProblem(value: unknown, type: TypeRef, scope: ValueScope, where: string, depth: number): string | undefined {
@@ -71,7 +73,7 @@ function namedProblem(value: unknown, name: string, scope: ValueScope, where: st
   return undefined;
 }
 
-function constraintProblem(value: unknown, constraints: Constraints, where: string): string | undefined {
+function constraintProblem(value: unknown, constraints: Constraints, scope: ValueScope, where: string): string | undefined {
   const at = subject(where);
   if (constraints.enum && !constraints.enum.some((allowed) => allowed === value)) {
     return `${at}must be one of ${constraints.enum.map(describeValue).join(", ")}, not ${describeValue(value)}`;
@@ -86,11 +88,12 @@ function constraintProblem(value: unknown, constraints: Constraints, where: stri
     if (constraints.maxLength !== undefined && value.length > constraints.maxLength) return `${at}must have at most ${constraints.maxLength} ${unit}, not ${value.length}`;
   }
   if (typeof value === "string" && constraints.pattern !== undefined) {
-    const compiled = compilePattern(constraints.pattern);
-    if (!compiled.ok) return undefined; // the pattern itself is reported as a schema error
-    const matched = matchesPattern(compiled.regex, value);
-    if (matched === "timeout") return `${at}could not be matched against pattern ${describeValue(constraints.pattern)} in time (the pattern backtracks catastrophically)`;
-    if (!matched) return `${at}must match pattern ${describeValue(constraints.pattern)}, not ${describeValue(value)}`;
+    // "skipped" is no verdict: an invalid pattern is a schema error, a slow one was reported at its
+    // first timeout, or this analysis has spent its matching budget.
+    const matched = scope.matchPattern(constraints.pattern, value);
+    const pattern = describeValue(constraints.pattern);
+    if (matched === "timeout") return `${at}could not be matched against pattern ${pattern} in time: the pattern is too slow to check (possible catastrophic backtracking), so no later value is matched against it`;
+    if (matched === false) return `${at}must match pattern ${pattern}, not ${describeValue(value)}`;
   }
   return undefined;
 }

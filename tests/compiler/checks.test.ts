@@ -551,6 +551,13 @@ describe("module paths", () => {
   it.each(["./llm.js", "../src/llm.js", "openai", "@scope/pkg/sub.js", "node:fs"])("accepts %s", (path) => {
     expect(modulePathProblem(path)).toBeUndefined();
   });
+  it("flags a relative path that leaves the project root (by default, the base of the spec's path)", () => {
+    expect(modulePathProblem("../src/llm.js", { specPath: "specs/a.yaml" })).toBeUndefined();
+    expect(modulePathProblem("../../llm.js", { specPath: "specs/a.yaml" })).toMatch(/^leaves the project/);
+    expect(modulePathProblem("../src/llm.js", { specPath: "specs/a.yaml", projectRoot: "specs" })).toBeDefined();
+    expect(modulePathProblem("../../../llm.js", { specPath: "/repo/specs/a.yaml" })).toBeUndefined();
+    expect(modulePathProblem("../../../llm.js", { specPath: "/repo/specs/a.yaml", projectRoot: "/repo" })).toBeDefined();
+  });
 });
 
 describe("performance", () => {

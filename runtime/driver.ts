@@ -20,12 +20,34 @@ import { ContextStore } from "./store.js";
 import { Trampoline } from "./trampoline.js";
 import type { Command, RunResumedTick, RunStartedTick, StartAttemptCommand, Tick } from "./ticks.js";
 import { assertEvent } from "./validate.js";
+import type { JournalStatus, RunOutcome } from "./journal.js";
+import type { JournaledRun, JournalWriter } from "./journal-writer.js";
+import { StreamLog } from "./stream-log.js";
+import { encodeError, encodeEvent, encodeStatePatch, encodeTick } from "./tick-codec.js";
+import { serializeContext } from "./serialize.js";
+
+/** How a driver journals its run (absent: in memory only). */
+export interface DriverJournalOptions {
+  readonly writer: JournalWriter;
+  /** Next entry seq (the run's `lastSeq + 1`). */
+  readonly entrySeq: number;
+  /** Start attempts only after the batch that delivered their event committed. */
+  readonly commitBeforeSteps: boolean;
+  /** The first tick given to `begin` is already journaled (by `createRun`). */
+  readonly firstTickJournaled: boolean;
+  /** What the run's stream carried before (a resumed run). */
+  readonly streamed: readonly Event[];
+  /** Ticks replayed since the last snapshot. */
+  readonly sinceSnapshot: number;
+  /** Called once the run settled (the live-run registry). */
+  readonly onSettled?: () => void;
+}
 
 /** setTimeout's ceiling; longer delays mean "never" here. */
 const MAX_TIMER_MS = 2_147_483_647;
 
 /** Executes one run of a context. Created by `Workflow.run`; reached by users through the handler. */
-export class RunDriver {
+export class RunDriver implements JournaledRun {
   /** False once the run ended: later sends, writes and results of this run are dropped. */
   live = true;
   /** The run's outcome: the handler's promise. Never rejects unobserved (see constructor). */
@@ -46,6 +68,19 @@ export class RunDriver {
   private runTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly commands = new CommandBuffer();
   private submitting = false;
+  /** The group-commit writer when the run is journaled. */
+  private readonly jw: JournalWriter | null = null;
+  private readonly commitBeforeSteps: boolean = false;
+  private skipRecord = false;
+  /** The journaled run's replayable stream (instead of `stream`). */
+  readonly log: StreamLog | null = null;
+  /** Where `streamEvents()` starts by default: what this handler's process has not seen. */
+  private readonly streamBase: number = 0;
+  private streamCount = 0;
+  private outcome: RunOutcome | null = null;
+  private onSettled: (() => void) | undefined;
+  entrySeq = 1;
+  sinceSnapshot = 0;
 
   constructor(
     workflow: WorkflowLike,
@@ -53,7 +88,18 @@ export class RunDriver {
     /** The context object, for `handler.ctx`. */
     readonly context: unknown,
     readonly runId: string,
+    journal: DriverJournalOptions | null = null,
   ) {
+    if (journal !== null) {
+      this.jw = journal.writer;
+      this.entrySeq = journal.entrySeq;
+      this.commitBeforeSteps = journal.commitBeforeSteps;
+      this.skipRecord = journal.firstTickJournaled;
+      this.log = new StreamLog(journal.streamed);
+      this.streamBase = this.streamCount = journal.streamed.length;
+      this.sinceSnapshot = journal.sinceSnapshot;
+      this.onSettled = journal.onSettled;
+    }
     this.wi = workflow[WORKFLOW];
     this.env = this.wi.env;
     this.verbose = this.wi.verbose;
@@ -98,6 +144,11 @@ export class RunDriver {
   submit(tick: Tick): void {
     if (!this.live) return;
     this.wi.onTick?.(tick, { workflow: this.env.workflow, runId: this.runId });
+    if (this.jw !== null) {
+      if (this.skipRecord) this.skipRecord = false;
+      // A state edit is journaled as a patch of the state it replaces (see tick-codec.ts).
+      else this.jw.record(this, { kind: "tick", tick: tick.type === "state_set" ? encodeStatePatch(this.ci.run.state, tick.state) : encodeTick(tick) });
+    }
     // The shared buffer, unless a command's execution re-enters submit (then a private one).
     const nested = this.submitting;
     const out = nested ? new CommandBuffer() : this.commands;
@@ -155,11 +206,16 @@ export class RunDriver {
   private exec(c: Command): void {
     switch (c.type) {
       case "start_attempt":
-        if (this.live) this.attempts.push(c);
+        if (!this.live) return;
+        if (this.jw !== null && this.commitBeforeSteps) {
+          this.jw.afterFlush(this, () => {
+            if (this.live) this.attempts.push(c);
+          });
+        } else this.attempts.push(c);
         return;
       case "schedule_retry": {
         const step = this.env.steps[c.step]!;
-        if (this.verbose) this.log(`${step.name} retry in ${c.delayMs}ms`);
+        if (this.verbose) this.print(`${step.name} retry in ${c.delayMs}ms`);
         const handle = setTimeout(() => {
           this.timers.delete(handle);
           this.settle({ type: "retry_due", step: step.name, seq: c.seq });
@@ -168,7 +224,12 @@ export class RunDriver {
         return;
       }
       case "write_stream":
-        this.stream.write(c.event);
+        if (this.jw !== null) {
+          const log = this.log!;
+          const ev = c.event;
+          this.jw.record(this, { kind: "stream", index: this.streamCount++, event: encodeEvent(ev) });
+          this.jw.afterFlush(this, () => log.write(ev));
+        } else this.stream.write(c.event);
         return;
       case "complete_run":
         this.finish(null, c.result);
@@ -207,8 +268,9 @@ export class RunDriver {
       }, seconds * 1000);
       this.timers.add(timer);
     }
+    if (this.jw !== null) this.jw.record(this, { kind: "attempt", step: step.name, seq: c.seq, attempt: c.attempt });
     const actx = new AttemptContext(this, c.step, step.name, c.seq, c.event, c.attempt, signal);
-    if (this.verbose) this.log(`${step.name} attempt ${c.attempt} on ${eventClassOf(c.event).typeName}`);
+    if (this.verbose) this.print(`${step.name} attempt ${c.attempt} on ${eventClassOf(c.event).typeName}`);
     let out: unknown;
     try {
       out = this.invoker.invoke(step, c.event, actx);
@@ -249,19 +311,91 @@ export class RunDriver {
     this.timers.clear();
     this.attempts.close();
     if (this.ci.driver === this) this.ci.driver = null;
-    if (this.verbose) this.log(error === null ? "completed" : `ended: ${error.message}`);
-    if (error !== null) {
-      this.stream.end(error);
-      this.rejectRun(error);
-    } else {
-      this.stream.write(result!);
-      this.stream.end();
-      this.resolveRun(result!.constructor === StopEvent ? (result as StopEvent).result : result);
-    }
+    if (this.verbose) this.print(error === null ? "completed" : `ended: ${error.message}`);
+    if (this.jw !== null) {
+      // Journaled: record the outcome (and the stop event as the stream's last entry); settle once
+      // that batch committed.
+      if (error === null) this.jw.record(this, { kind: "stream", index: this.streamCount++, event: encodeEvent(result!) });
+      this.outcome = error === null ? { result: encodeEvent(result!) } : { error: encodeError(error) };
+      this.jw.touch(this);
+      this.jw.afterFlush(this, () => this.settleNow(error, result));
+    } else this.settleNow(error, result);
     this.controller.abort(error ?? undefined);
   }
 
-  private log(message: string): void {
+  /** Settles the handler and ends the stream. */
+  private settleNow(error: Error | null, result: Event | null): void {
+    const onSettled = this.onSettled;
+    this.onSettled = undefined;
+    onSettled?.();
+    if (error !== null) {
+      if (this.log !== null) this.log.end(error);
+      else this.stream.end(error);
+      this.rejectRun(error);
+    } else {
+      if (this.log !== null) this.log.write(result!);
+      else this.stream.write(result!);
+      if (this.log !== null) this.log.end();
+      else this.stream.end();
+      this.resolveRun(result!.constructor === StopEvent ? (result as StopEvent).result : result);
+    }
+  }
+
+  /** A resumed run that had already finished: settle as it did, running nothing. */
+  settleReplayed(error: Error | null, result: Event | null): void {
+    this.live = false;
+    this.attempts.close();
+    if (this.log !== null && error === null) {
+      // The journal's stream already ends with the stop event.
+      this.log.end();
+      this.resolveRun(result!.constructor === StopEvent ? (result as StopEvent).result : result);
+    } else this.settleNow(error, result);
+    this.controller.abort(error ?? undefined);
+  }
+
+  /** The handler's stream: a replayable log when journaled (`from` default: this process's start), else the single-use stream. */
+  streamEvents(options?: { readonly from?: number }): AsyncIterableIterator<Event> {
+    if (this.log !== null) return this.log.consume(options?.from ?? this.streamBase);
+    if (options?.from !== undefined && options.from !== 0) {
+      throw new Error("streamEvents({ from }) needs a journal: without one the stream is live only");
+    }
+    return this.stream.consume();
+  }
+
+  /** JournaledRun: the status and outcome to record at flush. */
+  journalState(): { status: JournalStatus; outcome: RunOutcome | null } {
+    const outcome = this.outcome;
+    if (outcome !== null) {
+      const status: JournalStatus = "result" in outcome ? "completed" : this.ci.run.status === "cancelled" ? "cancelled" : "failed";
+      return { status, outcome };
+    }
+    for (const st of this.ci.run.steps) if (st.active.length > 0 || st.queue.length > 0) return { status: "running", outcome: null };
+    return { status: "waiting", outcome: null };
+  }
+
+  /** JournaledRun: the context as JSON text, without the (journaled) stream. */
+  snapshotJSON(): string {
+    return JSON.stringify({ ...serializeContext(this.ci), stream: [] });
+  }
+
+  /** JournaledRun: the journal refused a batch; end the run with its error, now. */
+  journalFailed(error: Error): void {
+    const wrapped = new Error(`Journal write failed; run "${this.runId}" stopped (its journaled part stays resumable): ${error.message}`, { cause: error });
+    if (this.live) {
+      this.live = false;
+      if (this.runTimer !== null) clearTimeout(this.runTimer);
+      for (const handle of this.timers) clearTimeout(handle);
+      this.timers.clear();
+      this.attempts.close();
+      if (this.ci.driver === this) this.ci.driver = null;
+      this.controller.abort(wrapped);
+    }
+    if (this.ci.run.status === "running") this.ci.run.status = "paused";
+    this.outcome = null;
+    this.settleNow(wrapped, null);
+  }
+
+  private print(message: string): void {
     console.log(`[${this.env.workflow} ${this.runId.slice(0, 8)}] ${message}`);
   }
 }

@@ -55,9 +55,13 @@ export class WorkflowHandler<Result = unknown, State = Record<string, unknown>> 
   /**
    * The run's event stream: written events and input requests, then the stop event; it ends when
    * the run ends, throwing the run's error if it failed. Consumable once: a second call throws.
+   *
+   * With a journal it can be consumed any number of times: `{ from: n }` replays the stream from
+   * its n-th event (0-based) out of the journal, then goes live. The default `from` is where this
+   * handler's process joined the run: 0 for a new run, what the stream had carried for a resumed one.
    */
-  streamEvents(): AsyncIterableIterator<Event> {
-    return this.driver.stream.consume();
+  streamEvents(options?: { readonly from?: number }): AsyncIterableIterator<Event> {
+    return this.driver.streamEvents(options);
   }
 
   /** Cancels the run: the handler rejects with `WorkflowCancelledError`; the context stays resumable. */

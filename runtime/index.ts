@@ -18,7 +18,7 @@ export type {
   InstancesOf,
 } from "./definition.js";
 export { Workflow } from "./workflow.js";
-export type { WorkflowOptions, RunOptions, ResumeOptions, ResourceOverrides } from "./workflow.js";
+export type { WorkflowOptions, RunOptions, ResumeOptions, ResourceOverrides, WorkflowRuntime } from "./workflow.js";
 export { WorkflowHandler } from "./handler.js";
 export { Context } from "./context.js";
 export type { WorkflowOf } from "./context.js";
@@ -35,3 +35,21 @@ export { buildRunEnv } from "./routing.js";
 export type { RunEnv, StepEnv } from "./routing.js";
 export { createRunState } from "./run-state.js";
 export type { RunState, StepState, Delivery, CollectEntry } from "./run-state.js";
+// Durable runs: the journal interface, its records, and the tick codec (shared with flowspec/sqlite and flowspec/dbos).
+export { MemoryJournal, RunExistsError, UNFINISHED, workflowShape, shapeFingerprint, diffShapes, parseEntry } from "./journal.js";
+export type {
+  Journal,
+  JournalEntry,
+  JournalStatus,
+  EntryKind,
+  StoredEntry,
+  RunRecord,
+  RunOutcome,
+  RunBatch,
+  RunFilter,
+  NewRun,
+  Snapshot,
+  WorkflowShape,
+} from "./journal.js";
+export { encodeTick, decodeTick, encodeEvent, decodeEvent, encodeError, decodeError, encodeStatePatch, jsonEqual } from "./tick-codec.js";
+export type { SerializedTick, SerializedError } from "./tick-codec.js";

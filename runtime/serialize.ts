@@ -25,6 +25,8 @@ export interface SerializedEntry {
 export interface SerializedDelivery extends SerializedEntry {
   readonly attempt: number;
   readonly taken?: readonly SerializedEntry[];
+  /** Between a failed attempt and its retry (absent: false). */
+  readonly waiting?: boolean;
 }
 
 /** One step's work. */
@@ -64,7 +66,8 @@ function event(ev: Event): SerializedEvent {
 }
 
 function delivery(d: Delivery): SerializedDelivery {
-  const out: SerializedDelivery = { seq: d.seq, event: event(d.event), attempt: d.attempt };
+  let out: SerializedDelivery = { seq: d.seq, event: event(d.event), attempt: d.attempt };
+  if (d.waiting) out = { ...out, waiting: true };
   return d.taken === null ? out : { ...out, taken: d.taken.map((e) => ({ seq: e.seq, event: event(e.event) })) };
 }
 
@@ -134,7 +137,7 @@ export function restoreContext(ci: ContextInternals, json: ContextJSON, stateSch
     for (const d of saved.queue) st.queue.push({ seq: d.seq, event: revive(env, d.event), attempt: 0, waiting: false, taken: null });
     for (const d of saved.inFlight) {
       const taken = d.taken?.map((e) => ({ seq: e.seq, event: revive(env, e.event) })) ?? null;
-      st.active.push({ seq: d.seq, event: revive(env, d.event), attempt: d.attempt, waiting: false, taken });
+      st.active.push({ seq: d.seq, event: revive(env, d.event), attempt: d.attempt, waiting: d.waiting === true, taken });
     }
     for (const e of saved.buffer) {
       const ev = revive(env, e.event);

@@ -11,6 +11,10 @@ import { CONTEXT, WORKFLOW, type TickSink, type WorkflowInternals } from "./inte
 import { buildRunEnv } from "./routing.js";
 import { RESUMABLE } from "./run-state.js";
 import { checkEvent } from "./validate.js";
+import { rebuildRun, type DurableBinding } from "./durable.js";
+import { assertSameWorkflow, RunExistsError, shapeFingerprint, UNFINISHED, workflowShape, type Journal } from "./journal.js";
+import { JournalWriter } from "./journal-writer.js";
+import { encodeTick } from "./tick-codec.js";
 
 /** Construction-time replacements for resource factories, by resource name. */
 export type ResourceOverrides<Resources> = { readonly [K in keyof Resources]?: () => Resources[K] | Promise<Resources[K]> };
@@ -25,6 +29,30 @@ export interface WorkflowOptions<Resources = Record<string, never>> {
   readonly resources?: ResourceOverrides<Resources>;
   /** Receives every tick of every run, before its effects leave the process (the journal hook). */
   readonly onTick?: TickSink;
+  /** Runs this workflow elsewhere (`flowspec/dbos`'s `DbosRuntime`); default: in this process. */
+  readonly runtime?: WorkflowRuntime;
+  /**
+   * Makes runs durable: every tick is appended to this journal (`SqliteJournal` from
+   * `flowspec/sqlite`) before its effects leave the process; `resume(runId)` and `resumeAll()`
+   * continue runs after a crash. See docs/durable.md.
+   */
+  readonly journal?: Journal;
+  /** Journaled runs: take a snapshot every this many ticks (default 1000), so resume cost stays bounded. */
+  readonly snapshotEvery?: number;
+  /**
+   * Journaled runs: start a step attempt only once the batch that delivered its event is
+   * committed (default true). false: attempts start at once (faster; see docs/durable.md).
+   */
+  readonly commitBeforeSteps?: boolean;
+}
+
+/**
+ * A runtime that takes over a workflow's runs (`flowspec/dbos`). `attach` is called once, at the
+ * end of the workflow's constructor; it may replace the instance's `run` (and add `resume`), and
+ * may return a tick sink that then sees every tick of the instance's runs, after `onTick`.
+ */
+export interface WorkflowRuntime {
+  attach(workflow: Workflow<any, any, any, any>): TickSink | void;
 }
 
 /** Options of `run`. */
@@ -77,16 +105,33 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
   readonly [WORKFLOW]: WorkflowInternals;
   /** Phantom: carries `State` for inference; never set. */
   declare readonly __state?: State;
+  /** @internal The journal binding of a durable workflow. */
+  readonly #durable: DurableBinding | null;
 
   constructor(definition: WorkflowDefinition, options: WorkflowOptions<Resources> = {}) {
+    if (options.journal !== undefined) {
+      const shape = workflowShape(definition);
+      const snapshotEvery = options.snapshotEvery ?? 1000;
+      if (!(Number.isInteger(snapshotEvery) && snapshotEvery >= 1)) throw new TypeError(`snapshotEvery must be an integer >= 1, got ${snapshotEvery}`);
+      this.#durable = {
+        journal: options.journal,
+        writer: JournalWriter.of(options.journal, snapshotEvery),
+        shape,
+        fingerprint: shapeFingerprint(shape),
+        commitBeforeSteps: options.commitBeforeSteps ?? true,
+        live: new Map(),
+      };
+    } else this.#durable = null;
     this[WORKFLOW] = Object.freeze({
       definition,
       env: buildRunEnv(definition),
       timeout: resolveTimeout(definition, options),
       verbose: options.verbose ?? false,
       resources: Object.freeze(resolveResources(definition, (options.resources ?? {}) as Readonly<Record<string, unknown>>)),
-      onTick: options.onTick,
+      onTick: options.runtime === undefined ? options.onTick : (tick, info) => (options.onTick?.(tick, info), runtimeSink?.(tick, info)),
     });
+    let runtimeSink: TickSink | undefined;
+    runtimeSink = options.runtime?.attach(this) ?? undefined;
   }
 
   /**
@@ -110,6 +155,8 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
     }
     const resume = input === undefined && RESUMABLE.has(ci.run.status);
     const runId = options.runId ?? (resume ? ci.run.runId : null) ?? randomUUID();
+    const durable = this.#durable;
+    if (durable !== null) return this.runDurable(durable, ctx, input, runId, resume, options.ctx !== undefined);
     const driver = new RunDriver(this, ci, ctx, runId);
     ci.driver = driver;
     if (resume) {
@@ -120,6 +167,117 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
       else driver.failEarly(start);
     }
     return new WorkflowHandler<Result, State>(driver);
+  }
+
+  /** A journaled `run`: the run record and its `run_started` tick are written before it starts. */
+  private runDurable(d: DurableBinding, ctx: Context<State>, input: StartInput | undefined, runId: string, resume: boolean, ownCtx: boolean): WorkflowHandler<Result, State> {
+    const wi = this[WORKFLOW];
+    const ci = ctx[CONTEXT];
+    if (resume) {
+      const record = d.journal.getRun(runId);
+      if (record === undefined) throw new Error(`No run "${runId}" in journal ${d.journal.location} to resume this context into`);
+      assertSameWorkflow(record, wi.env.workflow, d.shape, d.fingerprint, d.journal.location);
+      return this.startDurable(d, ctx, runId, { type: "run_resumed", runId }, record.lastSeq + 1, false, []);
+    }
+    const start = startEvent(wi, input);
+    if (!(start instanceof Event)) {
+      const driver = new RunDriver(this, ci, ctx, runId);
+      ci.driver = driver;
+      driver.failEarly(start);
+      return new WorkflowHandler<Result, State>(driver);
+    }
+    if (d.live.has(runId)) throw new RunExistsError(runId, d.journal.location);
+    const tick = { type: "run_started" as const, runId, start };
+    const now = Date.now();
+    // A context that carries store/state from earlier runs: journal it as snapshot 0, so replay starts from it.
+    const seed = ownCtx && ci.run.status !== "idle" ? { seq: 0, at: now, json: JSON.stringify({ ...ctx.toJSON(), stream: [] }) } : undefined;
+    d.journal.createRun(
+      { runId, workflow: wi.env.workflow, fingerprint: d.fingerprint, shape: d.shape, createdAt: now },
+      [{ seq: 1, at: now, kind: "tick", json: JSON.stringify({ kind: "tick", tick: encodeTick(tick) }) }],
+      seed,
+    );
+    return this.startDurable(d, ctx, runId, tick, 2, true, []);
+  }
+
+  private startDurable(
+    d: DurableBinding,
+    ctx: Context<State>,
+    runId: string,
+    tick: Parameters<RunDriver["begin"]>[0],
+    entrySeq: number,
+    firstTickJournaled: boolean,
+    streamed: readonly Event[],
+    sinceSnapshot = 0,
+  ): WorkflowHandler<Result, State> {
+    const ci = ctx[CONTEXT];
+    let handler: WorkflowHandler<Result, State>;
+    const driver = new RunDriver(this, ci, ctx, runId, {
+      writer: d.writer,
+      entrySeq,
+      commitBeforeSteps: d.commitBeforeSteps,
+      firstTickJournaled,
+      streamed,
+      sinceSnapshot,
+      onSettled: () => {
+        if (d.live.get(runId) === handler) d.live.delete(runId);
+      },
+    });
+    handler = new WorkflowHandler<Result, State>(driver);
+    d.live.set(runId, handler as WorkflowHandler<any, any>);
+    ci.driver = driver;
+    driver.begin(tick);
+    return handler;
+  }
+
+  /**
+   * Continues a journaled run: rebuilds it from the journal (latest snapshot, then the ticks after
+   * it) and re-dispatches unfinished work (in-flight attempts run again). A run that already
+   * finished runs nothing and settles as it did. A run of this process that is still live returns
+   * its handler. Throws when the run is unknown, and `JournalMismatchError` when it was journaled
+   * by another version of the workflow.
+   *
+   * @example
+   * ```ts
+   * const handler = flow.resume("joke-42");
+   * handler.ctx.sendEvent(new HumanResponseEvent({ response: "yes" }));
+   * ```
+   */
+  resume(runId: string): WorkflowHandler<Result, State> {
+    const d = this.#durable;
+    if (d === null) throw new Error(`${this[WORKFLOW].env.workflow}: resume() needs a journal (new ${this[WORKFLOW].env.workflow}({ journal }))`);
+    const live = d.live.get(runId);
+    if (live !== undefined) return live as WorkflowHandler<Result, State>;
+    const wi = this[WORKFLOW];
+    const record = d.journal.getRun(runId);
+    if (record === undefined) throw new Error(`No run "${runId}" in journal ${d.journal.location}`);
+    assertSameWorkflow(record, wi.env.workflow, d.shape, d.fingerprint, d.journal.location);
+    const rebuilt = rebuildRun(this as unknown as Workflow<any, any, any, any>, d.journal, record);
+    const ctx = rebuilt.ctx as Context<State>;
+    if (rebuilt.finished !== null) {
+      const driver = new RunDriver(this, ctx[CONTEXT], ctx, runId, {
+        writer: d.writer,
+        entrySeq: record.lastSeq + 1,
+        commitBeforeSteps: d.commitBeforeSteps,
+        firstTickJournaled: false,
+        streamed: rebuilt.streamed,
+        sinceSnapshot: 0,
+      });
+      driver.settleReplayed(rebuilt.finished.error, rebuilt.finished.result);
+      return new WorkflowHandler<Result, State>(driver);
+    }
+    return this.startDurable(d, ctx, runId, { type: "run_resumed", runId }, record.lastSeq + 1, false, rebuilt.streamed, rebuilt.sinceSnapshot);
+  }
+
+  /**
+   * Resumes every unfinished (running or waiting) run of this workflow in the journal; resolves
+   * with their handlers (await them for the results). Runs already live in this process are
+   * returned as they are.
+   */
+  async resumeAll(): Promise<WorkflowHandler<Result, State>[]> {
+    const d = this.#durable;
+    if (d === null) throw new Error(`${this[WORKFLOW].env.workflow}: resumeAll() needs a journal`);
+    const runs = d.journal.list({ workflow: this[WORKFLOW].env.workflow, status: UNFINISHED });
+    return runs.map((r) => this.resume(r.runId));
   }
 }
 

@@ -1,0 +1,182 @@
+// `flowspec runs list|show <runId> [--journal FILE] [--format text|json]`: inspect a durable-run
+// journal (flowspec/sqlite). The SQLite module is imported lazily, so other commands never load
+// the native better-sqlite3 module. Exit status: 0 ok, 1 unknown run, 2 bad usage or an unusable
+// journal file (missing, damaged, another program's).
+
+import { resolve } from "node:path";
+import type { JournalEntry, JournalStatus, RunRecord, StoredEntry } from "../../runtime/journal.js";
+import { parseArgs } from "./args.js";
+import { UsageError, type Command, type CommandIO } from "./types.js";
+
+const RUNS_USAGE = `usage:
+  flowspec runs list [--journal FILE] [--workflow NAME] [--status STATUS] [--format text|json]
+  flowspec runs show <runId> [--journal FILE] [--format text|json]
+
+Lists the runs of a durable-run journal (default file: flowspec-runs.db), or shows one run's
+timeline: its ticks, events, step attempts with durations, stream events and outcome.
+STATUS is running, waiting, completed, failed or cancelled.
+`;
+
+const STATUSES = ["running", "waiting", "completed", "failed", "cancelled"] as const;
+export const DEFAULT_JOURNAL = "flowspec-runs.db";
+
+interface JournalLike {
+  list(filter?: { workflow?: string; status?: JournalStatus }): RunRecord[];
+  getRun(runId: string): RunRecord | undefined;
+  read(runId: string): StoredEntry[];
+  close(): void;
+}
+
+export const runsCommand: Command = async (args, io) => {
+  const { flags, positionals } = parseArgs(args, {
+    flags: {
+      journal: { type: "string", default: DEFAULT_JOURNAL },
+      format: { type: "string", choices: ["text", "json"], default: "text" },
+      workflow: { type: "string" },
+      status: { type: "string", choices: STATUSES },
+      help: { type: "boolean", short: "h" },
+    },
+    positionals: { min: 0, max: 2, name: "argument" },
+  });
+  if (flags.help) {
+    io.stdout.write(RUNS_USAGE);
+    return 0;
+  }
+  const [sub, runId] = positionals;
+  if (sub !== "list" && sub !== "show") {
+    io.stderr.write(`flowspec runs: ${sub === undefined ? "missing the subcommand" : `unknown subcommand '${sub}'`} (list or show)\n${RUNS_USAGE}`);
+    return 2;
+  }
+  if (sub === "show" && runId === undefined) throw new UsageError("show needs a <runId>");
+  if (sub === "list" && runId !== undefined) throw new UsageError(`list takes no argument, got '${runId}'`);
+
+  let journal: JournalLike;
+  try {
+    const { SqliteJournal } = await import("../../sqlite/index.js");
+    journal = new SqliteJournal(resolve(io.cwd, flags.journal), { mustExist: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`flowspec runs: ${message.startsWith(resolve(io.cwd, flags.journal)) ? message.replace(resolve(io.cwd, flags.journal), flags.journal) : message}\n`);
+    return 2;
+  }
+  try {
+    if (sub === "list") return list(journal, flags, io);
+    return show(journal, runId!, flags.format, io);
+  } finally {
+    journal.close();
+  }
+};
+
+function list(journal: JournalLike, flags: { format: string; workflow?: string; status?: JournalStatus }, io: CommandIO): number {
+  const runs = journal.list({ ...(flags.workflow ? { workflow: flags.workflow } : {}), ...(flags.status ? { status: flags.status } : {}) });
+  if (flags.format === "json") {
+    io.stdout.write(`${JSON.stringify({ runs: runs.map(summary) }, null, 2)}\n`);
+    return 0;
+  }
+  if (runs.length === 0) {
+    io.stdout.write("no runs\n");
+    return 0;
+  }
+  const rows = [["RUN ID", "WORKFLOW", "STATUS", "STARTED", "UPDATED", "TICKS"], ...runs.map((r) => [r.runId, r.workflow, r.status, iso(r.createdAt), iso(r.updatedAt), String(r.ticks)])];
+  io.stdout.write(table(rows));
+  return 0;
+}
+
+function summary(r: RunRecord) {
+  return { runId: r.runId, workflow: r.workflow, status: r.status, startedAt: iso(r.createdAt), updatedAt: iso(r.updatedAt), ticks: r.ticks, fingerprint: r.fingerprint };
+}
+
+interface Attempt {
+  step: string;
+  seq: number;
+  attempt: number;
+  startedAt: number;
+  endedAt: number | null;
+  durationMs: number | null;
+  outcome: "running" | "succeeded" | "failed" | "interrupted";
+  detail: string;
+}
+
+function show(journal: JournalLike, runId: string, format: string, io: CommandIO): number {
+  const run = journal.getRun(runId);
+  if (run === undefined) {
+    io.stderr.write(`flowspec runs: no run "${runId}" in this journal\n`);
+    return 1;
+  }
+  const entries = journal.read(runId);
+  const attempts = new Map<string, Attempt>();
+  const timeline: { seq: number; at: string; offsetMs: number; kind: string; text: string }[] = [];
+  const t0 = run.createdAt;
+  for (const stored of entries) {
+    const entry = JSON.parse(stored.json) as JournalEntry;
+    let text: string;
+    if (entry.kind === "attempt") {
+      // A new process re-running an attempt marks the previous start of that delivery interrupted.
+      for (const a of attempts.values()) if (a.step === entry.step && a.seq === entry.seq && a.outcome === "running") a.outcome = "interrupted";
+      attempts.set(`${entry.step}#${entry.seq}#${entry.attempt}#${stored.seq}`, {
+        step: entry.step, seq: entry.seq, attempt: entry.attempt, startedAt: stored.at, endedAt: null, durationMs: null, outcome: "running", detail: "",
+      });
+      text = `step ${entry.step} attempt ${entry.attempt} started (delivery ${entry.seq})`;
+    } else if (entry.kind === "stream") {
+      text = `stream #${entry.index}: ${entry.event.type} ${brief(entry.event.data)}`;
+    } else {
+      const t = entry.tick;
+      switch (t.type) {
+        case "run_started": text = `run started with ${t.start.type} ${brief(t.start.data)}`; break;
+        case "run_resumed": text = "run resumed (in-flight work re-dispatched)"; for (const a of attempts.values()) if (a.outcome === "running") a.outcome = "interrupted"; break;
+        case "event_sent": text = `${t.event.type} ${brief(t.event.data)} sent by ${t.from === null ? "outside" : `step ${t.from}`}${t.target ? ` to ${t.target}` : ""}`; break;
+        case "attempt_succeeded":
+        case "attempt_failed": {
+          const a = [...attempts.values()].reverse().find((x) => x.step === t.step && x.seq === t.seq && x.attempt === t.attempt);
+          const ok = t.type === "attempt_succeeded";
+          const detail = ok ? (t.result === null ? "returned nothing" : `returned ${t.result.type}`) : `threw ${t.error.name}: ${t.error.message}`;
+          if (a !== undefined) Object.assign(a, { endedAt: stored.at, durationMs: stored.at - a.startedAt, outcome: ok ? "succeeded" : "failed", detail });
+          text = `step ${t.step} attempt ${t.attempt} ${ok ? "succeeded" : "failed"}${a ? ` in ${stored.at - a.startedAt} ms` : ""}: ${detail}`;
+          break;
+        }
+        case "retry_due": text = `retry due for step ${t.step} (delivery ${t.seq})`; break;
+        case "stream_written": text = `stream write ${t.event.type}`; break;
+        case "store_set": text = `store ${t.key} = ${brief(t.value)}`; break;
+        case "state_set": text = `state = ${brief(t.state)}`; break;
+        case "state_patch": text = `state ${brief({ ...t.set, ...Object.fromEntries(t.unset.map((k) => [k, null])) })}`; break;
+        case "collected": text = `step ${t.step} collected${t.add ? ` (buffered ${t.add.event.type})` : ""}${t.take.length ? `, took ${t.take.length}` : ""}`; break;
+        case "run_failed": text = `run failed: ${t.error.name}: ${t.error.message}`; break;
+        case "timed_out": text = `timed out after ${t.timeout}s`; break;
+        case "cancelled": text = "cancelled"; break;
+        default: text = JSON.stringify(t);
+      }
+    }
+    timeline.push({ seq: stored.seq, at: iso(stored.at), offsetMs: stored.at - t0, kind: entry.kind === "tick" ? entry.tick.type : entry.kind, text });
+  }
+  const outcome: { result: { type: string; data: unknown } } | { error: { name: string; message: string } } | null =
+    run.outcome === null ? null : "result" in run.outcome ? { result: run.outcome.result } : { error: { name: run.outcome.error.name, message: run.outcome.error.message } };
+  if (format === "json") {
+    io.stdout.write(`${JSON.stringify({ run: summary(run), outcome, attempts: [...attempts.values()], timeline }, null, 2)}\n`);
+    return 0;
+  }
+  const lines = [
+    `run ${run.runId} (${run.workflow}, fingerprint ${run.fingerprint})`,
+    `status ${run.status}; started ${iso(run.createdAt)}; updated ${iso(run.updatedAt)}; ${run.ticks} ticks; ${Math.max(0, run.updatedAt - run.createdAt)} ms`,
+    "",
+    ...timeline.map((e) => `${String(e.seq).padStart(5)}  +${String(e.offsetMs).padStart(6)} ms  ${e.text}`),
+    "",
+    `attempts: ${attempts.size} (${[...attempts.values()].filter((a) => a.outcome === "interrupted").length} interrupted by a crash or stop)`,
+    outcome === null ? "outcome: none yet" : "result" in outcome ? `outcome: ${outcome.result.type} ${brief(outcome.result.data)}` : `outcome: ${outcome.error.name}: ${outcome.error.message}`,
+  ];
+  io.stdout.write(`${lines.join("\n")}\n`);
+  return 0;
+}
+
+function brief(value: unknown): string {
+  const text = JSON.stringify(value) ?? "undefined";
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n") + "\n";
+}

@@ -1,0 +1,282 @@
+// The durable-run journal: the interface a store implements (`SqliteJournal` in `flowspec/sqlite`,
+// `MemoryJournal` here), the records it holds, and the workflow fingerprint that guards replays.
+//
+// A journal holds, per run:
+//  - a run record: runId, workflow name, the workflow's fingerprint and shape (for
+//    `JournalMismatchError`), status, times, counts, and the outcome once finished;
+//  - an ordered list of entries, numbered 1, 2, 3… per run: ticks (`SerializedTick`, see
+//    tick-codec.ts), attempt starts (for timelines and at-least-once accounting) and stream
+//    events (what the run's stream carried, in order, so `streamEvents({ from })` replays it);
+//  - snapshots: a `ContextJSON` taken after entry `seq`, so a resume replays only the entries
+//    after the latest snapshot (resume time grows with ticks since the snapshot, not run age).
+//
+// Writes come in batches (`commit`), one per event-loop turn across all runs of the process
+// (group commit); a batch must be atomic: all of it is durable, or none of it. The runtime
+// releases a batch's externally visible effects only after `commit` returned (see
+// journal-writer.ts for the exact promise). The interface is synchronous: it is meant for an
+// embedded store (SQLite through better-sqlite3 is synchronous, and a synchronous commit keeps the
+// hot path free of promise hops). Entry payloads travel as JSON text, serialized when the tick
+// happened, so a later mutation of a stored value can never change what was journaled.
+
+import { createHash } from "node:crypto";
+import type { WorkflowDefinition } from "./definition.js";
+import { JournalMismatchError } from "./errors.js";
+import type { SerializedEvent } from "./serialize.js";
+import type { SerializedError, SerializedTick } from "./tick-codec.js";
+
+/** Where a journaled run stands. `waiting`: running, but nothing to do until an event arrives from outside. */
+export type JournalStatus = "running" | "waiting" | "completed" | "failed" | "cancelled";
+
+/** Statuses of runs that `resumeAll()` picks up. */
+export const UNFINISHED: readonly JournalStatus[] = ["running", "waiting"];
+
+/** What a journal entry is. */
+export type EntryKind = "tick" | "attempt" | "stream";
+
+/** A journal entry, decoded from its JSON. */
+export type JournalEntry =
+  /** A tick (replayed through the reducer on resume). */
+  | { readonly kind: "tick"; readonly tick: SerializedTick }
+  /** A step attempt started (not replayed; for timelines and accounting). */
+  | { readonly kind: "attempt"; readonly step: string; readonly seq: number; readonly attempt: number }
+  /** The run's stream carried this event (0-based `index`); the stop event is the last one. */
+  | { readonly kind: "stream"; readonly index: number; readonly event: SerializedEvent };
+
+/** An entry as stored. `json` is `JSON.stringify(entry)`. */
+export interface StoredEntry {
+  /** 1-based, consecutive per run. */
+  readonly seq: number;
+  /** Milliseconds since the epoch when it happened. */
+  readonly at: number;
+  readonly kind: EntryKind;
+  readonly json: string;
+}
+
+/** How a finished run ended. */
+export type RunOutcome = { readonly result: SerializedEvent } | { readonly error: SerializedError };
+
+/** The parts of a workflow definition a journal depends on. */
+export interface WorkflowShape {
+  /** In spec order: name, accepted and emitted event type names (sorted). */
+  readonly steps: readonly { readonly name: string; readonly accepts: readonly string[]; readonly emits: readonly string[] }[];
+  /** Sorted by name: every event the workflow knows, with its kind. */
+  readonly events: readonly { readonly name: string; readonly kind: string }[];
+}
+
+/** A run's record. */
+export interface RunRecord {
+  readonly runId: string;
+  readonly workflow: string;
+  /** sha256 (hex, 16 chars) of the workflow's shape. */
+  readonly fingerprint: string;
+  readonly shape: WorkflowShape;
+  readonly status: JournalStatus;
+  /** ms since the epoch. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** Number of tick entries. */
+  readonly ticks: number;
+  /** Seq of the last entry. */
+  readonly lastSeq: number;
+  readonly outcome: RunOutcome | null;
+}
+
+/** What `createRun` needs. */
+export interface NewRun {
+  readonly runId: string;
+  readonly workflow: string;
+  readonly fingerprint: string;
+  readonly shape: WorkflowShape;
+  readonly createdAt: number;
+}
+
+/** A snapshot: the run's `ContextJSON` (as JSON text) after entry `seq`. */
+export interface Snapshot {
+  readonly seq: number;
+  readonly at: number;
+  readonly json: string;
+}
+
+/** One run's part of a batch. */
+export interface RunBatch {
+  readonly runId: string;
+  /** Entries to append, seqs consecutive after the run's `lastSeq`. */
+  readonly entries: readonly StoredEntry[];
+  readonly status: JournalStatus;
+  readonly updatedAt: number;
+  /** Set once the run finished. */
+  readonly outcome: RunOutcome | null;
+  /** A snapshot taken after the batch's last entry. */
+  readonly snapshot?: Snapshot;
+}
+
+/** `list()` filter. */
+export interface RunFilter {
+  readonly workflow?: string;
+  readonly status?: JournalStatus | readonly JournalStatus[];
+  /** Most recent first when set; default: oldest first. */
+  readonly limit?: number;
+}
+
+/**
+ * A durable-run store. Implementations: `SqliteJournal` (`flowspec/sqlite`), `MemoryJournal`.
+ *
+ * @example
+ * ```ts
+ * const journal = new SqliteJournal("flowspec-runs.db");
+ * const flow = new JokeFlow({ journal });
+ * journal.list({ workflow: "JokeFlow", status: "waiting" });
+ * ```
+ */
+export interface Journal {
+  /** A human-readable location for messages (a file path). */
+  readonly location: string;
+  /**
+   * Creates a run with its first entries (its `run_started` tick) and, when given, a seed
+   * snapshot (seq 0: a context reused from earlier runs), atomically. Throws `RunExistsError`
+   * when the runId exists.
+   */
+  createRun(run: NewRun, first: readonly StoredEntry[], seed?: Snapshot): void;
+  /** A run's record, or undefined. */
+  getRun(runId: string): RunRecord | undefined;
+  /** Appends several runs' entries and updates their records, atomically (one transaction). */
+  commit(batch: readonly RunBatch[]): void;
+  /** A run's entries in seq order: those after `after` (default 0), of `kind` only when given. */
+  read(runId: string, options?: { readonly after?: number; readonly kind?: EntryKind }): StoredEntry[];
+  /** The run's latest snapshot, or undefined. */
+  latestSnapshot(runId: string): Snapshot | undefined;
+  /** Runs matching the filter, oldest first. */
+  list(filter?: RunFilter): RunRecord[];
+  /** Releases the store (closing a file). */
+  close(): void;
+}
+
+/** `createRun` with a runId that the journal already has. */
+export class RunExistsError extends Error {
+  override readonly name = "RunExistsError";
+  constructor(
+    readonly runId: string,
+    location: string,
+  ) {
+    super(`A run with id "${runId}" already exists in journal ${location}; use flow.resume("${runId}") to continue it`);
+  }
+}
+
+/** Decodes a stored entry. */
+export function parseEntry(stored: StoredEntry): JournalEntry {
+  return JSON.parse(stored.json) as JournalEntry;
+}
+
+/** The shape of a workflow definition, as journaled. */
+export function workflowShape(definition: WorkflowDefinition): WorkflowShape {
+  const events = new Map<string, string>();
+  const all = [definition.startEvent, ...definition.events, ...definition.steps.flatMap((s) => [...s.accepts, ...s.emits])];
+  for (const cls of all) events.set(cls.typeName, cls.kind);
+  return {
+    steps: definition.steps.map((s) => ({
+      name: s.name,
+      accepts: s.accepts.map((c) => c.typeName).sort(),
+      emits: s.emits.map((c) => c.typeName).sort(),
+    })),
+    events: [...events].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, kind]) => ({ name, kind })),
+  };
+}
+
+/** sha256 of the shape's canonical JSON, 16 hex chars. */
+export function shapeFingerprint(shape: WorkflowShape): string {
+  return createHash("sha256").update(JSON.stringify(shape)).digest("hex").slice(0, 16);
+}
+
+/** Human-readable differences between the journaled shape (`was`) and the workflow's (`now`). */
+export function diffShapes(was: WorkflowShape, now: WorkflowShape): string[] {
+  const out: string[] = [];
+  const wasSteps = new Map(was.steps.map((s) => [s.name, s]));
+  const nowSteps = new Map(now.steps.map((s) => [s.name, s]));
+  for (const [name, s] of wasSteps) {
+    const n = nowSteps.get(name);
+    if (n === undefined) {
+      out.push(`step "${name}" was removed or renamed`);
+      continue;
+    }
+    if (s.accepts.join() !== n.accepts.join()) out.push(`step "${name}" accepts [${n.accepts.join(", ")}], was [${s.accepts.join(", ")}]`);
+    if (s.emits.join() !== n.emits.join()) out.push(`step "${name}" emits [${n.emits.join(", ")}], was [${s.emits.join(", ")}]`);
+  }
+  for (const name of nowSteps.keys()) if (!wasSteps.has(name)) out.push(`step "${name}" was added`);
+  const wasEvents = new Map(was.events.map((e) => [e.name, e.kind]));
+  const nowEvents = new Map(now.events.map((e) => [e.name, e.kind]));
+  for (const [name, kind] of wasEvents) {
+    const k = nowEvents.get(name);
+    if (k === undefined) out.push(`event "${name}" was removed or renamed`);
+    else if (k !== kind) out.push(`event "${name}" is of kind ${k}, was ${kind}`);
+  }
+  for (const name of nowEvents.keys()) if (!wasEvents.has(name)) out.push(`event "${name}" was added`);
+  if (out.length === 0 && was.steps.map((s) => s.name).join() !== now.steps.map((s) => s.name).join()) out.push("the steps were reordered");
+  return out;
+}
+
+/** Throws `JournalMismatchError` unless `run` was journaled by this shape of the workflow. */
+export function assertSameWorkflow(run: RunRecord, workflow: string, shape: WorkflowShape, fingerprint: string, location: string): void {
+  if (run.workflow !== workflow) {
+    throw new JournalMismatchError(`Run "${run.runId}" in ${location} belongs to workflow ${run.workflow}, not ${workflow}`, [run.workflow]);
+  }
+  if (run.fingerprint === fingerprint) return;
+  const differences = diffShapes(run.shape, shape);
+  throw new JournalMismatchError(
+    `Run "${run.runId}" in ${location} was journaled by another version of ${workflow}: ${differences.join("; ") || "the definition differs"}. ` +
+      `It is refused rather than replayed wrongly; finish it with the old version, or start a new run.`,
+    differences,
+  );
+}
+
+/**
+ * A journal in memory: same semantics as the SQLite one, minus the durability. For tests, and the
+ * reference implementation of the interface.
+ */
+export class MemoryJournal implements Journal {
+  readonly location = "memory";
+  private readonly runs = new Map<string, { record: RunRecord; entries: StoredEntry[]; snapshot: Snapshot | undefined }>();
+
+  createRun(run: NewRun, first: readonly StoredEntry[], seed?: Snapshot): void {
+    if (this.runs.has(run.runId)) throw new RunExistsError(run.runId, this.location);
+    const ticks = first.filter((e) => e.kind === "tick").length;
+    const record: RunRecord = { ...run, status: "running", updatedAt: run.createdAt, ticks, lastSeq: first.length, outcome: null };
+    this.runs.set(run.runId, { record, entries: [...first], snapshot: seed });
+  }
+
+  getRun(runId: string): RunRecord | undefined {
+    return this.runs.get(runId)?.record;
+  }
+
+  commit(batch: readonly RunBatch[]): void {
+    for (const b of batch) if (!this.runs.has(b.runId)) throw new Error(`Journal ${this.location} has no run "${b.runId}"`);
+    for (const b of batch) {
+      const r = this.runs.get(b.runId)!;
+      r.entries.push(...b.entries);
+      const ticks = r.record.ticks + b.entries.filter((e) => e.kind === "tick").length;
+      const lastSeq = b.entries.length > 0 ? b.entries[b.entries.length - 1]!.seq : r.record.lastSeq;
+      r.record = { ...r.record, status: b.status, updatedAt: b.updatedAt, ticks, lastSeq, outcome: b.outcome };
+      if (b.snapshot !== undefined) r.snapshot = b.snapshot;
+    }
+  }
+
+  read(runId: string, options: { readonly after?: number; readonly kind?: EntryKind } = {}): StoredEntry[] {
+    const entries = this.runs.get(runId)?.entries ?? [];
+    const after = options.after ?? 0;
+    return entries.filter((e) => e.seq > after && (options.kind === undefined || e.kind === options.kind));
+  }
+
+  latestSnapshot(runId: string): Snapshot | undefined {
+    return this.runs.get(runId)?.snapshot;
+  }
+
+  list(filter: RunFilter = {}): RunRecord[] {
+    const statuses = filter.status === undefined ? null : new Set(typeof filter.status === "string" ? [filter.status] : filter.status);
+    let out = [...this.runs.values()]
+      .map((r) => r.record)
+      .filter((r) => (filter.workflow === undefined || r.workflow === filter.workflow) && (statuses === null || statuses.has(r.status)));
+    if (filter.limit !== undefined) out = out.slice(-filter.limit).reverse();
+    return out;
+  }
+
+  close(): void {}
+}

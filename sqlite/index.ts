@@ -1,0 +1,348 @@
+// flowspec/sqlite: the embedded durable-run journal. One SQLite file (better-sqlite3), WAL mode.
+//
+// Durability: every batch (the ticks of one event-loop turn, across runs) is one transaction.
+//  - `synchronous: "normal"` (default): in WAL mode a commit survives a crash of the process
+//    (SIGKILL, an uncaught exception, OOM) but the last commits can be lost on power loss or an OS
+//    crash (they are in the WAL, not yet fsynced). The database is never corrupted either way.
+//  - `synchronous: "full"`: every commit is fsynced; survives power loss, costs an fsync per batch.
+// A torn write (a crash in the middle of a commit) loses exactly that uncommitted batch: SQLite
+// ignores WAL frames of a transaction that never committed.
+//
+// The file is identified by `PRAGMA application_id` and a `meta` table (magic + schema version):
+// a file written by another program, a garbage or truncated file is refused with a
+// `JournalFileError` naming the file, never replayed.
+
+import { existsSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { resolve } from "node:path";
+import type BetterSqlite3 from "better-sqlite3";
+import {
+  RunExistsError,
+  type EntryKind,
+  type Journal,
+  type JournalStatus,
+  type NewRun,
+  type RunBatch,
+  type RunFilter,
+  type RunRecord,
+  type Snapshot,
+  type StoredEntry,
+} from "../runtime/journal.js";
+
+/** `PRAGMA application_id` of a flowspec journal: "FlSp". */
+export const APPLICATION_ID = 0x466c5370;
+/** The `meta` table's magic value. */
+export const MAGIC = "flowspec-journal";
+/** The schema version this code writes and reads. */
+export const SCHEMA_VERSION = 1;
+
+/** The journal file is not usable: not a database, another program's, damaged, or a newer schema. */
+export class JournalFileError extends Error {
+  override readonly name = "JournalFileError";
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: ${message}`, options);
+  }
+}
+
+/** Options of `new SqliteJournal(file, options)`. */
+export interface SqliteJournalOptions {
+  /** "normal" (default): survives process crashes. "full": also power loss (an fsync per batch). */
+  readonly synchronous?: "normal" | "full";
+  /** Open an existing file only; never create one (the `flowspec runs` CLI). Default false. */
+  readonly mustExist?: boolean;
+  /** Open read-only (implies mustExist). */
+  readonly readonly?: boolean;
+  /** Run `PRAGMA quick_check` when opening (detects truncated/damaged files up front). Default true. */
+  readonly check?: boolean;
+  /** ms to wait for a lock held by another process. Default 5000. */
+  readonly busyTimeout?: number;
+}
+
+const SCHEMA = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE runs (
+  run_id TEXT PRIMARY KEY,
+  workflow TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  shape TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  ticks INTEGER NOT NULL,
+  last_seq INTEGER NOT NULL,
+  outcome TEXT
+) WITHOUT ROWID;
+CREATE INDEX runs_by_workflow_status ON runs (workflow, status);
+CREATE TABLE entries (
+  run_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE snapshots (
+  run_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+`;
+
+interface RunRow {
+  run_id: string;
+  workflow: string;
+  fingerprint: string;
+  shape: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+  ticks: number;
+  last_seq: number;
+  outcome: string | null;
+}
+
+function toRecord(row: RunRow): RunRecord {
+  return {
+    runId: row.run_id,
+    workflow: row.workflow,
+    fingerprint: row.fingerprint,
+    shape: JSON.parse(row.shape),
+    status: row.status as JournalStatus,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ticks: row.ticks,
+    lastSeq: row.last_seq,
+    outcome: row.outcome === null ? null : JSON.parse(row.outcome),
+  };
+}
+
+let Database: typeof BetterSqlite3 | undefined;
+function loadDriver(): typeof BetterSqlite3 {
+  if (Database === undefined) {
+    try {
+      Database = createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
+    } catch (error) {
+      throw new Error("flowspec/sqlite needs the better-sqlite3 package (npm install better-sqlite3)", { cause: error });
+    }
+  }
+  return Database;
+}
+
+/**
+ * The SQLite journal.
+ *
+ * @example
+ * ```ts
+ * import { SqliteJournal } from "flowspec/sqlite";
+ * const journal = new SqliteJournal("flowspec-runs.db");            // { synchronous: "full" } for power-loss safety
+ * const flow = new JokeFlow({ journal });
+ * const handler = flow.run({ topic: "pirates" }, { runId: "joke-42" });
+ * // after a crash, in a new process:
+ * await new JokeFlow({ journal }).resumeAll();
+ * ```
+ */
+export class SqliteJournal implements Journal {
+  readonly location: string;
+  private readonly db: BetterSqlite3.Database;
+  private readonly stmts: ReturnType<SqliteJournal["prepare"]>;
+  private readonly commitTx: (batch: readonly RunBatch[]) => void;
+  private readonly createTx: (run: NewRun, first: readonly StoredEntry[], seed?: Snapshot) => void;
+
+  constructor(file: string, options: SqliteJournalOptions = {}) {
+    this.location = file;
+    const path = resolve(file);
+    const readonly = options.readonly ?? false;
+    const mustExist = readonly || (options.mustExist ?? false);
+    const exists = existsSync(path);
+    if (mustExist && !exists) throw new JournalFileError(file, "no such journal file");
+    if (exists && statSync(path).isDirectory()) throw new JournalFileError(file, "is a directory, not a journal file");
+    const Driver = loadDriver();
+    let db: BetterSqlite3.Database;
+    try {
+      db = new Driver(path, { readonly, fileMustExist: mustExist, timeout: options.busyTimeout ?? 5000 });
+    } catch (error) {
+      throw this.fileError(error, "cannot open");
+    }
+    this.db = db;
+    try {
+      this.open(options, readonly);
+      this.stmts = this.prepare();
+    } catch (error) {
+      db.close();
+      throw error instanceof JournalFileError ? error : this.fileError(error, "cannot open");
+    }
+    this.commitTx = db.transaction((batch: readonly RunBatch[]) => this.commitBatch(batch));
+    this.createTx = db.transaction((run: NewRun, first: readonly StoredEntry[], seed?: Snapshot) => this.insertRun(run, first, seed));
+  }
+
+  private open(options: SqliteJournalOptions, readonly: boolean): void {
+    const db = this.db;
+    // Reading the header and schema is what fails on a garbage file ("file is not a database").
+    const appId = db.pragma("application_id", { simple: true }) as number;
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+    if (appId !== APPLICATION_ID) {
+      if (appId !== 0 || tables.length > 0) {
+        const what = appId !== 0 ? `application_id 0x${appId.toString(16)}` : `tables ${tables.slice(0, 5).join(", ")}`;
+        throw new JournalFileError(this.location, `is a SQLite database of another program (${what}), not a flowspec journal; refusing to touch it`);
+      }
+      if (readonly) throw new JournalFileError(this.location, "is an empty SQLite database, not a flowspec journal");
+      // A new (or empty) file: create the schema.
+      db.pragma("journal_mode = WAL");
+      db.exec("BEGIN");
+      db.exec(SCHEMA);
+      db.prepare("INSERT INTO meta (key, value) VALUES (?, ?), (?, ?)").run("magic", MAGIC, "schema_version", String(SCHEMA_VERSION));
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.exec("COMMIT");
+    } else {
+      let meta: Map<string, string>;
+      try {
+        meta = new Map((db.prepare("SELECT key, value FROM meta").all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+      } catch (error) {
+        throw this.fileError(error, "is damaged (no readable meta table)");
+      }
+      if (meta.get("magic") !== MAGIC) throw new JournalFileError(this.location, "has a flowspec application id but no journal magic; damaged or foreign");
+      const version = Number(meta.get("schema_version"));
+      if (version > SCHEMA_VERSION) throw new JournalFileError(this.location, `has journal schema version ${version}; this flowspec reads up to ${SCHEMA_VERSION}. Upgrade flowspec.`);
+      if (version !== SCHEMA_VERSION) throw new JournalFileError(this.location, `has unknown journal schema version ${meta.get("schema_version")}`);
+      if (!readonly) db.pragma("journal_mode = WAL");
+    }
+    db.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
+    if (options.check ?? true) {
+      const result = db.pragma("quick_check", { simple: true });
+      if (result !== "ok") throw new JournalFileError(this.location, `is damaged (quick_check: ${String(result)})`);
+    }
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      insertRun: db.prepare(
+        "INSERT INTO runs (run_id, workflow, fingerprint, shape, status, created_at, updated_at, ticks, last_seq, outcome) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, NULL)",
+      ),
+      runExists: db.prepare("SELECT 1 FROM runs WHERE run_id = ?").pluck(),
+      getRun: db.prepare("SELECT * FROM runs WHERE run_id = ?"),
+      insertEntry: db.prepare("INSERT INTO entries (run_id, seq, at, kind, data) VALUES (?, ?, ?, ?, ?)"),
+      updateRun: db.prepare("UPDATE runs SET status = ?, updated_at = ?, ticks = ticks + ?, last_seq = ?, outcome = ? WHERE run_id = ?"),
+      insertSnapshot: db.prepare("INSERT OR REPLACE INTO snapshots (run_id, seq, at, data) VALUES (?, ?, ?, ?)"),
+      dropOldSnapshots: db.prepare("DELETE FROM snapshots WHERE run_id = ? AND seq < ?"),
+      read: db.prepare("SELECT seq, at, kind, data FROM entries WHERE run_id = ? AND seq > ? ORDER BY seq"),
+      readKind: db.prepare("SELECT seq, at, kind, data FROM entries WHERE run_id = ? AND seq > ? AND kind = ? ORDER BY seq"),
+      snapshot: db.prepare("SELECT seq, at, data FROM snapshots WHERE run_id = ? ORDER BY seq DESC LIMIT 1"),
+    };
+  }
+
+  private insertRun(run: NewRun, first: readonly StoredEntry[], seed?: Snapshot): void {
+    const s = this.stmts;
+    if (s.runExists.get(run.runId) !== undefined) throw new RunExistsError(run.runId, this.location);
+    const ticks = first.filter((e) => e.kind === "tick").length;
+    const lastSeq = first.length > 0 ? first[first.length - 1]!.seq : 0;
+    s.insertRun.run(run.runId, run.workflow, run.fingerprint, JSON.stringify(run.shape), run.createdAt, run.createdAt, ticks, lastSeq);
+    for (const e of first) s.insertEntry.run(run.runId, e.seq, e.at, e.kind, e.json);
+    if (seed !== undefined) s.insertSnapshot.run(run.runId, seed.seq, seed.at, seed.json);
+  }
+
+  private commitBatch(batch: readonly RunBatch[]): void {
+    const s = this.stmts;
+    for (const b of batch) {
+      let ticks = 0;
+      for (const e of b.entries) {
+        s.insertEntry.run(b.runId, e.seq, e.at, e.kind, e.json);
+        if (e.kind === "tick") ticks++;
+      }
+      const last = b.entries.length > 0 ? b.entries[b.entries.length - 1]!.seq : null;
+      const outcome = b.outcome === null ? null : JSON.stringify(b.outcome);
+      const changed = last === null
+        ? this.db.prepare("UPDATE runs SET status = ?, updated_at = ?, outcome = ? WHERE run_id = ?").run(b.status, b.updatedAt, outcome, b.runId).changes
+        : s.updateRun.run(b.status, b.updatedAt, ticks, last, outcome, b.runId).changes;
+      if (changed !== 1) throw new Error(`Journal ${this.location} has no run "${b.runId}"`);
+      if (b.snapshot !== undefined) {
+        s.insertSnapshot.run(b.runId, b.snapshot.seq, b.snapshot.at, b.snapshot.json);
+        s.dropOldSnapshots.run(b.runId, b.snapshot.seq);
+      }
+    }
+  }
+
+  createRun(run: NewRun, first: readonly StoredEntry[], seed?: Snapshot): void {
+    this.guard(() => this.createTx(run, first, seed));
+  }
+
+  getRun(runId: string): RunRecord | undefined {
+    return this.guard(() => {
+      const row = this.stmts.getRun.get(runId) as RunRow | undefined;
+      return row === undefined ? undefined : toRecord(row);
+    });
+  }
+
+  commit(batch: readonly RunBatch[]): void {
+    this.guard(() => this.commitTx(batch));
+  }
+
+  read(runId: string, options: { readonly after?: number; readonly kind?: EntryKind } = {}): StoredEntry[] {
+    return this.guard(() => {
+      const rows = (options.kind === undefined
+        ? this.stmts.read.all(runId, options.after ?? 0)
+        : this.stmts.readKind.all(runId, options.after ?? 0, options.kind)) as { seq: number; at: number; kind: EntryKind; data: string }[];
+      return rows.map((r) => ({ seq: r.seq, at: r.at, kind: r.kind, json: r.data }));
+    });
+  }
+
+  latestSnapshot(runId: string): Snapshot | undefined {
+    return this.guard(() => {
+      const row = this.stmts.snapshot.get(runId) as { seq: number; at: number; data: string } | undefined;
+      return row === undefined ? undefined : { seq: row.seq, at: row.at, json: row.data };
+    });
+  }
+
+  list(filter: RunFilter = {}): RunRecord[] {
+    return this.guard(() => {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.workflow !== undefined) {
+        where.push("workflow = ?");
+        params.push(filter.workflow);
+      }
+      if (filter.status !== undefined) {
+        const statuses = typeof filter.status === "string" ? [filter.status] : [...filter.status];
+        where.push(`status IN (${statuses.map(() => "?").join(", ") || "NULL"})`);
+        params.push(...statuses);
+      }
+      let sql = `SELECT * FROM runs${where.length > 0 ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, run_id`;
+      if (filter.limit !== undefined) {
+        sql = `SELECT * FROM (SELECT * FROM runs${where.length > 0 ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, run_id DESC LIMIT ?)`;
+        params.push(filter.limit);
+      }
+      return (this.db.prepare(sql).all(...params) as RunRow[]).map(toRecord);
+    });
+  }
+
+  /** Closes the file (checkpointing the WAL). */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === "SQLITE_CORRUPT" || code === "SQLITE_NOTADB") throw this.fileError(error, "is damaged");
+      throw error;
+    }
+  }
+
+  private fileError(error: unknown, what: string): JournalFileError {
+    const code = (error as { code?: string }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    if (code === "SQLITE_NOTADB") return new JournalFileError(this.location, "is not a SQLite database (garbage, or another kind of file); not a flowspec journal", { cause: error });
+    if (code === "SQLITE_CORRUPT") return new JournalFileError(this.location, `is damaged or truncated (${message})`, { cause: error });
+    return new JournalFileError(this.location, `${what}: ${message}`, { cause: error });
+  }
+}
+
+export type { Journal, JournalStatus, RunRecord, RunFilter } from "../runtime/journal.js";

@@ -1,0 +1,37 @@
+// A child for the cross-process human-in-the-loop test.
+// MODE=ask: starts the run, exits as soon as its InputRequiredEvent reaches the stream.
+// MODE=answer: resumes the run by id, sends the HumanResponseEvent, prints the result.
+
+import { HumanResponseEvent, InputRequiredEvent, StopEvent } from "flowspec/runtime";
+import { SqliteJournal } from "flowspec/sqlite";
+import { HumanInTheLoopFlowBase } from "../../../generated/human-in-the-loop.js";
+
+class HumanInTheLoopFlow extends HumanInTheLoopFlowBase {
+  async step1() {
+    return new InputRequiredEvent({ prefix: "Enter a number: " });
+  }
+  async step2(ev: HumanResponseEvent) {
+    return new StopEvent({ result: `got ${ev.response}` });
+  }
+}
+
+const journal = new SqliteJournal(process.env.JOURNAL!);
+const flow = new HumanInTheLoopFlow({ journal });
+const runId = process.env.RUN_ID!;
+if (process.env.MODE === "ask") {
+  const handler = flow.run(undefined, { runId });
+  for await (const ev of handler.streamEvents()) {
+    if (ev instanceof InputRequiredEvent) {
+      process.stdout.write(`ASKED ${ev.prefix}\n`);
+      process.exit(0); // the process goes away with the run waiting
+    }
+  }
+} else {
+  const handler = flow.resume(runId);
+  handler.ctx.sendEvent(new HumanResponseEvent({ response: process.env.ANSWER! }));
+  const result = await handler;
+  const seen: string[] = [];
+  for await (const ev of handler.streamEvents({ from: 0 })) seen.push(ev.constructor.name);
+  process.stdout.write(`RESULT ${JSON.stringify({ result, seen })}\n`);
+  journal.close();
+}

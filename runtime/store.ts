@@ -5,7 +5,8 @@ import { WORKFLOW, type ContextInternals } from "./internals.js";
 import type { RunDriver } from "./driver.js";
 import type { Tick } from "./ticks.js";
 import { reduce } from "./reduce.js";
-import { parseState } from "./validate.js";
+import { createStateDraft } from "./state-draft.js";
+import { parseState, parseStateFields } from "./validate.js";
 
 /** The state an `editState` callback may modify: the state with its top-level `readonly` dropped. */
 export type Draft<State> = { -readonly [K in keyof State]: State[K] };
@@ -68,26 +69,27 @@ export class ContextStore<State = Record<string, unknown>> {
 
   /**
    * Edits the typed state under the context's lock, so concurrent edits never lose an update.
-   * The callback gets a copy to mutate (or returns a replacement); a callback that throws
+   * The callback gets a draft to mutate (or returns a replacement); a callback that throws
    * commits nothing. A result that breaks the state schema rejects with
-   * `WorkflowValidationError` (and fails the run). Resolves to a copy of the committed state.
+   * `WorkflowValidationError` (and fails the run). The draft copies only the top-level fields the
+   * callback touches, and only those are validated again, so an edit costs what it touches.
    */
-  async editState(edit: (draft: Draft<State>) => void | State | Promise<void | State>): Promise<State> {
+  async editState(edit: (draft: Draft<State>) => void | State | Promise<void | State>): Promise<void> {
     const ci = this.ci;
     await ci.mutex.acquire();
     try {
-      if (!this.writable) return this.getState();
-      const draft = structuredClone(ci.run.state) as Draft<State>;
-      const returned = await edit(draft);
-      if (!this.writable) return this.getState();
-      const parsed = parseState(ci.workflow[WORKFLOW].definition.state, returned === undefined ? draft : returned);
+      if (!this.writable) return;
+      const schema = ci.workflow[WORKFLOW].definition.state;
+      const draft = createStateDraft(ci.run.state);
+      const returned = await edit(draft.draft as Draft<State>);
+      if (!this.writable) return;
+      const parsed = returned === undefined ? parseStateFields(schema, draft.result(), draft.touched) : parseState(schema, returned);
       if (!parsed.ok) {
         // A step's invalid edit fails its run; an edit from outside only rejects.
         if (this.driver !== null) this.driver.submit({ type: "run_failed", error: parsed.error });
         throw parsed.error;
       }
       submitToContext(ci, { type: "state_set", state: parsed.state });
-      return structuredClone(parsed.state) as State;
     } finally {
       ci.mutex.release();
     }

@@ -30,6 +30,36 @@ export function parseState(
   return { ok: false, error: new WorkflowValidationError("state", issuesOf(result.error)) };
 }
 
+/**
+ * Like `parseState`, but validates only the `touched` top-level fields of `next` when the schema is a
+ * plain object schema: the other fields were valid before and are unchanged. Falls back to a full
+ * parse for any other schema.
+ */
+export function parseStateFields(
+  schema: ZodType | undefined,
+  next: Record<string, unknown>,
+  touched: ReadonlySet<string>,
+): { ok: true; state: Record<string, unknown> } | { ok: false; error: WorkflowValidationError } {
+  const shape = (schema as { shape?: Record<string, ZodType> } | undefined)?.shape;
+  if (schema === undefined || shape === undefined || typeof shape !== "object") return parseState(schema, next);
+  const state = { ...next };
+  for (const key of touched) {
+    const field = shape[key];
+    if (field === undefined) {
+      delete state[key]; // an object schema strips unknown keys; so does this
+      continue;
+    }
+    const result = field.safeParse(state[key]);
+    if (!result.success) {
+      const issues = issuesOf(result.error).map((issue) => ({ ...issue, field: issue.field === "" ? key : `${key}.${issue.field}` }));
+      return { ok: false, error: new WorkflowValidationError("state", issues) };
+    }
+    if (result.data === undefined) delete state[key];
+    else state[key] = result.data;
+  }
+  return { ok: true, state };
+}
+
 /** A short description of a value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return "null";

@@ -9,7 +9,25 @@
 //    and off (hops batch up per event-loop turn), and vs MemoryJournal (codec + bookkeeping only).
 // 2. Cost per step as the typed state grows (1 KB, 100 KB), a step editing one counter each time:
 //    in memory vs journaled; bytes written per step.
-// LangGraph's checkpointer is not compared: @langchain/langgraph is not installed.
+//
+// Both parts also run the peer, LangGraph JS with its SQLite checkpointer (@langchain/langgraph +
+// @langchain/langgraph-checkpoint-sqlite, devDependencies; see ./langgraph.ts): a StateGraph of two
+// nodes routing to each other through conditional edges, SqliteSaver on a temp file, one thread_id
+// per run. LangGraph writes a checkpoint (the whole state) every super-step, i.e. every node run.
+// Its SQLite file is switched to synchronous=NORMAL like SqliteJournal's default (one row also runs
+// it at FULL, against flowspec's FULL row), and it runs with durability "sync" (each checkpoint
+// written before the next step: the counterpart of commitBeforeSteps: true) and "async" (LangGraph's
+// default: the counterpart of commitBeforeSteps: false). LangGraph is far slower (~1,000 steps/s), so
+// its ping-pong runs 1,000 events, not 10,000 (third argument); events/s, µs/step and the
+// "x in-memory cost" column are all per event, so they compare across N. Its state-growth loop runs
+// as many steps as flowspec's (fourth argument, default: the second).
+// The ratio column is flowspec's throughput over LangGraph's (= LangGraph's µs/step over flowspec's).
+// Goal: flowspec's default (SqliteJournal, commitBeforeSteps: true) ≥ 10× the fastest LangGraph row,
+// with flowspec's cost per step flat from 1 KB to 100 KB of state (printed as "flat" if it grows by
+// at most 1.25×). Each part ends with a "Goal" line saying whether that holds.
+//
+// Arguments: [flowspec ping-pong events = 10000] [flowspec state steps = 1000]
+//            [LangGraph ping-pong events = 1000] [LangGraph state steps = flowspec state steps]
 
 import { mkdtempSync, rmSync, statSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +36,7 @@ import { z } from "zod";
 import { Event, MemoryJournal, Workflow, type Journal, type StepContext, type WorkflowDefinition, type WorkflowOptions } from "flowspec/runtime";
 import { SqliteJournal } from "../../sqlite/index.js";
 import { PingPongFlow } from "../runtime/flows.js";
+import { LangGraphLoop, type LangGraphOptions } from "./langgraph.js";
 
 const dir = mkdtempSync(join(tmpdir(), "flowspec-bench-durable-"));
 let fileNo = 0;
@@ -50,8 +69,18 @@ const MODES: Mode[] = [
   { label: "SqliteJournal synchronous=FULL, commitBeforeSteps: true", journal: () => { const file = newFile(); return { journal: new SqliteJournal(file, { synchronous: "full" }), file }; } },
 ];
 
-async function pingpong(n: number): Promise<void> {
-  console.log(`\n## ping-pong, ${n.toLocaleString("en-US")} events`);
+type LangGraphMode = { label: string; options: LangGraphOptions; peer: string };
+const LANGGRAPH_MODES: LangGraphMode[] = [
+  { label: "LangGraph SqliteSaver, durability: \"sync\"", options: { durability: "sync", synchronous: "normal" }, peer: MODES[2]!.label },
+  { label: "LangGraph SqliteSaver, durability: \"async\" (default)", options: { durability: "async", synchronous: "normal" }, peer: MODES[3]!.label },
+  { label: "LangGraph SqliteSaver synchronous=FULL, durability: \"sync\"", options: { durability: "sync", synchronous: "full" }, peer: MODES[4]!.label },
+];
+const fmtN = (n: number) => n.toLocaleString("en-US");
+const ratio = (x: number) => `${x >= 100 ? x.toFixed(0) : x.toFixed(1)}x`;
+
+async function pingpong(n: number, nLangGraph: number): Promise<void> {
+  console.log(`\n## ping-pong, ${fmtN(n)} events (LangGraph: ${fmtN(nLangGraph)} events, one super-step and one checkpoint each)`);
+  const eventsPerSec = new Map<string, number>();
   let base = 0;
   for (const mode of MODES) {
     const { journal, file } = mode.journal();
@@ -61,9 +90,32 @@ async function pingpong(n: number): Promise<void> {
     const perSec = (n / ms) * 1000;
     if (base === 0) base = ms;
     const bytes = file ? ` ${(fileBytes(file) / (n * (reps + 1))).toFixed(0)} B/event on disk` : "";
+    eventsPerSec.set(mode.label, perSec);
     console.log(`${mode.label.padEnd(58)} ${Math.round(perSec).toLocaleString("en-US").padStart(11)} events/s  ${(ms / base).toFixed(1).padStart(6)}x in-memory cost${bytes}`);
     journal?.close();
   }
+  let bestLangGraph = 0;
+  for (const mode of LANGGRAPH_MODES) {
+    const file = newFile();
+    const loop = new LangGraphLoop(file, mode.options);
+    const reps = 3;
+    const ms = await timeIt(() => loop.run(nLangGraph), reps);
+    const perSec = (nLangGraph / ms) * 1000;
+    bestLangGraph = Math.max(bestLangGraph, perSec);
+    const bytes = ` ${(fileBytes(file) / (nLangGraph * (reps + 1))).toFixed(0)} B/event on disk`;
+    const peer = eventsPerSec.get(mode.peer)!;
+    console.log(
+      `${mode.label.padEnd(58)} ${Math.round(perSec).toLocaleString("en-US").padStart(11)} events/s  ${(ms / nLangGraph / (base / n)).toFixed(1).padStart(6)}x in-memory cost${bytes}` +
+        `  [N=${fmtN(nLangGraph)}; flowspec/LangGraph vs "${mode.peer}": ${ratio(peer / perSec)}]`,
+    );
+    loop.close();
+  }
+  const ours = eventsPerSec.get(MODES[2]!.label)!;
+  const x = ours / bestLangGraph;
+  console.log(
+    `Goal (flowspec default, ${MODES[2]!.label}, >= 10x the fastest LangGraph row): ` +
+      `${fmtN(Math.round(ours))} vs ${fmtN(Math.round(bestLangGraph))} events/s = ${ratio(x)} -> ${x >= 10 ? "MET" : "NOT MET"}`,
+  );
 }
 
 // A loop that edits one counter in a state that also holds a blob of `size` bytes.
@@ -129,8 +181,9 @@ class StateFlow extends Workflow<S, Record<string, never>, { steps: number; size
   }
 }
 
-async function stateGrowth(steps: number): Promise<void> {
-  console.log(`\n## cost per step as the state grows (${steps} steps, each editing one counter)`);
+async function stateGrowth(steps: number, stepsLangGraph: number): Promise<void> {
+  console.log(`\n## cost per step as the state grows (${fmtN(steps)} steps, each editing one counter; LangGraph: ${fmtN(stepsLangGraph)} steps)`);
+  const usPerStep = new Map<string, number>(); // `${size} ${label}` -> µs/step
   for (const size of [1_000, 100_000]) {
     let base = 0;
     for (const mode of [MODES[0]!, MODES[2]!]) {
@@ -140,13 +193,47 @@ async function stateGrowth(steps: number): Promise<void> {
       const ms = await timeIt(() => flow.run({ steps, size }), 2);
       if (base === 0) base = ms;
       const bytes = file ? `  ${Math.round((fileBytes(file) - before) / (steps * 3)).toLocaleString("en-US")} B/step on disk` : "";
-      console.log(`state ${String(size / 1000).padStart(3)} KB  ${mode.label.padEnd(50)} ${((ms / steps) * 1000).toFixed(1).padStart(8)} µs/step  ${(ms / base).toFixed(1)}x${bytes}`);
+      usPerStep.set(`${size} ${mode.label}`, (ms / steps) * 1000);
+      console.log(`state ${String(size / 1000).padStart(3)} KB  ${mode.label.padEnd(58)} ${((ms / steps) * 1000).toFixed(1).padStart(8)} µs/step  ${(ms / base).toFixed(1)}x${bytes}`);
       journal?.close();
     }
+    const ours = usPerStep.get(`${size} ${MODES[2]!.label}`)!;
+    for (const mode of LANGGRAPH_MODES.slice(0, 2)) {
+      const file = newFile();
+      const loop = new LangGraphLoop(file, mode.options);
+      const before = fileBytes(file);
+      const ms = await timeIt(() => loop.run(stepsLangGraph, size), 2);
+      const us = (ms / stepsLangGraph) * 1000;
+      usPerStep.set(`${size} ${mode.label}`, us);
+      const bytes = `  ${Math.round((fileBytes(file) - before) / (stepsLangGraph * 3)).toLocaleString("en-US")} B/step on disk`;
+      console.log(
+        `state ${String(size / 1000).padStart(3)} KB  ${mode.label.padEnd(58)} ${us.toFixed(1).padStart(8)} µs/step  ${((ms / stepsLangGraph) / (base / steps)).toFixed(1)}x${bytes}` +
+          `  [flowspec/LangGraph vs "${MODES[2]!.label}": ${ratio(us / ours)}]`,
+      );
+      loop.close();
+    }
   }
+  console.log("growth of the cost per step, 1 KB -> 100 KB of state:");
+  for (const label of [MODES[0]!.label, MODES[2]!.label, ...LANGGRAPH_MODES.slice(0, 2).map((m) => m.label)]) {
+    const small = usPerStep.get(`1000 ${label}`)!;
+    const big = usPerStep.get(`100000 ${label}`)!;
+    console.log(`  ${label.padEnd(58)} ${small.toFixed(1).padStart(8)} -> ${big.toFixed(1).padStart(8)} µs/step  (${(big / small).toFixed(2)}x)`);
+  }
+  const ours = (size: number) => usPerStep.get(`${size} ${MODES[2]!.label}`)!;
+  const fastestPeer = (size: number) => Math.min(...LANGGRAPH_MODES.slice(0, 2).map((m) => usPerStep.get(`${size} ${m.label}`)!));
+  const verdicts = [1_000, 100_000].map((size) => {
+    const x = fastestPeer(size) / ours(size);
+    return `${size / 1000} KB ${ratio(x)} ${x >= 10 ? "MET" : "NOT MET"}`;
+  });
+  const growth = ours(100_000) / ours(1_000);
+  console.log(
+    `Goal (flowspec default >= 10x the fastest LangGraph row, per step): ${verdicts.join(", ")}; ` +
+      `flowspec's cost per step 1 KB -> 100 KB grows ${growth.toFixed(2)}x -> ${growth <= 1.25 ? "flat (<= 1.25x)" : "NOT flat (> 1.25x)"}`,
+  );
 }
 
 const args = process.argv.slice(2);
-await pingpong(Number(args[0] ?? 10_000));
-await stateGrowth(Number(args[1] ?? 1_000));
+await pingpong(Number(args[0] ?? 10_000), Number(args[2] ?? 1_000));
+const steps = Number(args[1] ?? 1_000);
+await stateGrowth(steps, Number(args[3] ?? steps));
 rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,219 @@
+// The DBOS workflow function of a flowspec run: design C of docs/dbos-design.md ("the run's DBOS op
+// log is its tick journal").
+//
+// Past the recorded prefix, the run is an ordinary live `RunDriver` (started through the public
+// `Workflow.prototype.run`) on a per-run twin of the workflow whose `onTick` sink only queues the
+// tick. This function records the queued ticks, oldest first, one `flowspec.tick` DBOS step per
+// batch, then reduces each recorded tick into a *shadow* context and performs the external effects
+// it asks for (`DBOS.writeStream`, the result). On recovery DBOS re-executes it: every recorded
+// `flowspec.tick` step returns its batch without running, the shadow state is rebuilt, and the
+// first step DBOS really executes returns `run_resumed`, which re-dispatches what was in flight.
+// The live driver and the step bodies make no DBOS calls at all.
+
+import { DBOS } from "@dbos-inc/dbos-sdk";
+import { Context, Event, JournalMismatchError, reduce, Workflow, type Tick, type WorkflowHandler } from "../runtime/index.js";
+import { CONTEXT, WORKFLOW } from "../runtime/internals.js";
+import { diffShapes, type WorkflowShape } from "../runtime/journal.js";
+import { decodeEvent, decodeTick, encodeError, encodeEvent, encodeTick, toDbosError, type SerializedError, type SerializedTick } from "./codec.js";
+
+export const TICKS_TOPIC = "flowspec.tick";
+export const STREAM_KEY = "flowspec.stream";
+export const STATUS_KEY = "flowspec.status";
+const DAY_S = 86_400;
+
+/** The DBOS workflow's argument. */
+export interface RunInput {
+  readonly v: 1;
+  readonly workflow: string;
+  readonly start: { readonly type: string; readonly data: Record<string, unknown> };
+}
+
+/** A message on a run's `flowspec.tick` topic. */
+export type Envelope =
+  | { readonly v: 1; readonly kind: "external"; readonly event: { type: string; data: Record<string, unknown> }; readonly target: string | null }
+  | { readonly v: 1; readonly kind: "cancel" }
+  | { readonly v: 1; readonly kind: "close" }
+  | { readonly v: 1; readonly kind: "rearm" };
+
+/** One entry of a recorded batch: a tick (absent for a consumed message that made none), `m` when it consumed the armed recv. */
+interface BatchEntry {
+  readonly t?: SerializedTick;
+  readonly m?: 1;
+}
+
+/** What the stream carries besides events: the run's error, last. */
+export interface StreamError {
+  readonly "flowspec.error": SerializedError;
+}
+
+export interface RecorderOptions {
+  readonly flow: Workflow<any, any, any, any>;
+  readonly fingerprint: string;
+  readonly shape: WorkflowShape;
+  readonly warn: (message: string) => void;
+  /** Where the workflow's tick sink (returned by `DbosRuntime.attach`) routes a live run's ticks, by runId. */
+  readonly sinks: Map<string, (tick: Tick) => void>;
+}
+
+export function makeRecorder(options: RecorderOptions): (input: RunInput) => Promise<{ type: string; data: Record<string, unknown> }> {
+  const { flow, fingerprint, shape, warn, sinks } = options;
+  const env = flow[WORKFLOW].env;
+
+  return async function flowspecRun(input: RunInput) {
+    const runId = DBOS.workflowID!;
+    const shadowCtx = new Context(flow);
+    const shadow = shadowCtx[CONTEXT].run;
+    const queue: { tick: Tick | null; msg: boolean }[] = [];
+    let wake: (() => void) | null = null;
+    const poke = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    const sink = (tick: Tick) => {
+      queue.push({ tick, msg: false });
+      poke();
+    };
+    // The live run is an ordinary in-memory run of `flow` (Workflow.prototype.run: no DbosRuntime involved).
+    const startLive = (input: unknown, opts: object): WorkflowHandler<any, any> => {
+      if (sinks.has(runId)) throw new Error(`flowspec/dbos: run ${runId} is already live in this process`);
+      sinks.set(runId, sink);
+      const handler = (Workflow.prototype.run as (this: unknown, input: unknown, options: object) => WorkflowHandler<any, any>).call(flow, input, opts);
+      // A live run that ended without a tick (the driver caught an internal error) must still end
+      // the recorded run: queue a run_failed (a no-op for the shadow when a recorded tick ended it first).
+      handler.then(undefined, (error: unknown) => sink({ type: "run_failed", error: error instanceof Error ? error : new Error(String(error)) }));
+      return handler;
+    };
+    let live: WorkflowHandler<any, any> | null = null;
+    let tookLive = false;
+
+    // The one armed DBOS.recv. Armed only at recorded positions, so it replays in the same place.
+    let gen = 0;
+    let slot: Envelope | null = null;
+    let recvP: Promise<unknown> = Promise.resolve();
+    const arm = () => {
+      const g = ++gen;
+      slot = null;
+      recvP = DBOS.recv<Envelope>(TICKS_TOPIC, { timeoutSeconds: DAY_S }).then(
+        (msg) => {
+          if (g === gen) {
+            slot = msg ?? { v: 1, kind: "rearm" };
+            poke();
+          }
+        },
+        (error: unknown) => warn(`flowspec/dbos: run ${runId}: recv failed: ${String((error as Error)?.message ?? error)}`),
+      );
+    };
+
+    const deliver = (msg: Envelope) => {
+      const n = queue.length;
+      try {
+        if (msg?.v === 1 && msg.kind === "external") {
+          const ev = decodeEvent(env, msg.event);
+          live!.ctx.sendEvent(ev, msg.target === null ? undefined : { step: msg.target });
+        } else if (msg?.v === 1 && msg.kind === "cancel") {
+          live!.cancel();
+        } else if (!(msg?.v === 1 && (msg.kind === "close" || msg.kind === "rearm"))) {
+          warn(`flowspec/dbos: run ${runId}: ignored a message that is not a flowspec envelope`);
+        }
+      } catch (error) {
+        warn(`flowspec/dbos: run ${runId}: ignored an undecodable event: ${String((error as Error)?.message ?? error)}`);
+      }
+      if (queue.length === n) queue.push({ tick: null, msg: true });
+      else queue[n]!.msg = true;
+    };
+
+    // The body of every `flowspec.tick` step after tick 0. DBOS runs it only past the recorded prefix.
+    const take = async (): Promise<BatchEntry[]> => {
+      tookLive = true;
+      if (live === null) return [{ t: encodeTick({ type: "run_resumed", runId }) }];
+      for (;;) {
+        if (queue.length > 0) {
+          return queue.map((q) => (q.tick === null ? { m: 1 as const } : q.msg ? { t: encodeTick(q.tick), m: 1 as const } : { t: encodeTick(q.tick) }));
+        }
+        if (slot !== null) {
+          const msg = slot;
+          slot = null;
+          deliver(msg);
+          continue;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    };
+
+    type End = { kind: "result"; result: { type: string; data: Record<string, unknown> } } | { kind: "error"; error: Error };
+    let waiting = false;
+    /** Reduce one recorded tick into the shadow state and perform its external effects, in order. */
+    const apply = async (tick: Tick): Promise<End | null> => {
+      for (const c of reduce(shadow, tick, env)) {
+        if (c.type === "write_stream") await DBOS.writeStream(STREAM_KEY, encodeEvent(c.event));
+        else if (c.type === "complete_run") {
+          const result = encodeEvent(c.result);
+          await DBOS.writeStream(STREAM_KEY, result);
+          return { kind: "result", result };
+        } else if (c.type === "fail_run") {
+          await DBOS.writeStream(STREAM_KEY, { "flowspec.error": encodeError(c.error) } satisfies StreamError);
+          return { kind: "error", error: c.error };
+        }
+      }
+      const idle = shadow.steps.every((st) => st.active.length === 0 && st.queue.length === 0);
+      if (idle !== waiting) {
+        waiting = idle;
+        await DBOS.setEvent(STATUS_KEY, idle ? "waiting" : "running");
+      }
+      return null;
+    };
+
+    // Tick 0: the start, checkpointed with the definition's fingerprint.
+    const first = await DBOS.runStep(
+      async () => {
+        tookLive = true;
+        const start = decodeEvent(env, input.start);
+        return { fingerprint, shape, tick: encodeTick({ type: "run_started", runId, start }) };
+      },
+      { name: "flowspec.tick", retriesAllowed: false },
+    );
+    if (first.fingerprint !== fingerprint) {
+      const differences = diffShapes(first.shape, shape);
+      throw toDbosError(new JournalMismatchError(`Run ${runId} was journaled by another version of ${env.workflow}: ${differences.join("; ")}`, differences));
+    }
+    const t0 = decodeTick(first.tick, env);
+    let end: End | null = null;
+    if (tookLive) {
+      live = startLive((t0 as { start: Event }).start, { runId });
+      queue.shift(); // its run_started is tick 0, already recorded
+    }
+    end = await apply(t0);
+    arm();
+
+    try {
+      while (end === null) {
+        tookLive = false;
+        const batch = await DBOS.runStep(take, { name: "flowspec.tick", retriesAllowed: false });
+        const wasLive = tookLive;
+        for (const entry of batch) {
+          const tick = entry.t === undefined ? null : decodeTick(entry.t, env);
+          if (wasLive && tick?.type === "run_resumed" && live === null) {
+            // The replay is over: build the live run from the shadow state; run_resumed re-dispatches in-flight work.
+            const ctx = Context.fromJSON(flow, shadowCtx.toJSON());
+            live = startLive(undefined, { ctx, runId });
+            queue.shift();
+          } else if (wasLive) queue.shift();
+          if (entry.m === 1) arm();
+          if (tick !== null) end = await apply(tick);
+          if (end !== null) break;
+        }
+      }
+      // Release the armed recv with a recorded self-send, so no recv outlives the run.
+      await DBOS.send(runId, { v: 1, kind: "close" } satisfies Envelope, TICKS_TOPIC);
+      await recvP;
+      await DBOS.closeStream(STREAM_KEY);
+    } finally {
+      if (live !== null && !live.done) live.cancel(); // the live run ends on the same tick; defensive (and on errors)
+      if (sinks.get(runId) === sink) sinks.delete(runId);
+    }
+    if (end.kind === "result") return end.result;
+    throw toDbosError(end.error);
+  };
+}
+

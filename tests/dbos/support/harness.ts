@@ -1,0 +1,115 @@
+// Real processes over real Postgres: a throwaway database per test run, child processes running the
+// TypeScript sources (register.mjs), IPC messages from them.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+const REGISTER = fileURLToPath(new URL("./register.mjs", import.meta.url));
+export const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
+export const BASE_URL = process.env.FLOWSPEC_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+interface PgClient {
+  connect(): Promise<void>;
+  query(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  end(): Promise<void>;
+}
+const requireFromSdk = createRequire(createRequire(import.meta.url).resolve("@dbos-inc/dbos-sdk"));
+const pg = requireFromSdk("pg") as { Client: new (o: object) => PgClient };
+
+export async function sql<T = any>(url: string, text: string, values?: unknown[]): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  c.on("error", () => undefined);
+  await c.connect();
+  try {
+    return (await c.query(text, values)).rows as T[];
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+/** Why Postgres tests cannot run here, or null when they can. */
+export async function postgresProblem(): Promise<string | null> {
+  try {
+    await sql(BASE_URL, "SELECT 1");
+    return null;
+  } catch (error) {
+    return `no Postgres at ${BASE_URL.replace(/:[^:@/]*@/, ":***@")} (${(error as Error).message}); set FLOWSPEC_PG_URL`;
+  }
+}
+
+export async function createDatabase(prefix = "flowspec_test"): Promise<{ name: string; url: string }> {
+  const name = `${prefix}_${randomBytes(5).toString("hex")}`;
+  await sql(BASE_URL, `CREATE DATABASE ${name}`);
+  const u = new URL(BASE_URL);
+  u.pathname = `/${name}`;
+  return { name, url: u.toString() };
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  await sql(BASE_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
+
+export interface Child {
+  readonly child: ChildProcess;
+  readonly messages: any[];
+  stderr(): string;
+  waitFor(pred: (m: any) => boolean, timeoutMs?: number): Promise<any>;
+  readonly exited: Promise<number | string>;
+  send(m: object): void;
+}
+
+export function startChild(script: string, env: Record<string, string>): Child {
+  const child = spawn(process.execPath, ["--no-deprecation", "--import", REGISTER, `${FIXTURES}${script}`], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  const messages: any[] = [];
+  const waiters = new Set<() => void>();
+  let stderr = "";
+  child.stderr!.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+  child.stdout!.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+  child.on("message", (m) => {
+    messages.push(m);
+    for (const w of [...waiters]) w();
+  });
+  const exited = new Promise<number | string>((resolve) =>
+    child.on("exit", (code, signal) => {
+      resolve(code ?? signal ?? -1);
+      for (const w of [...waiters]) w();
+    }),
+  );
+  let dead = false;
+  void exited.then(() => (dead = true));
+  const waitFor = (pred: (m: any) => boolean, timeoutMs = 30_000) =>
+    new Promise<any>((resolve, reject) => {
+      const check = () => {
+        const found = messages.find(pred);
+        if (found !== undefined || dead) {
+          waiters.delete(check);
+          clearTimeout(timer);
+          if (found !== undefined) resolve(found);
+          else reject(new Error(`${script} exited before the expected message; messages: ${JSON.stringify(messages).slice(0, 2000)}\nstderr:\n${stderr.slice(-3000)}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting in ${script}; messages: ${JSON.stringify(messages).slice(-2000)}\nstderr:\n${stderr.slice(-3000)}`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
+  return { child, messages, stderr: () => stderr, waitFor, exited, send: (m) => child.send(m) };
+}
+
+export async function stopChild(c: Child): Promise<void> {
+  if (c.child.exitCode !== null || c.child.signalCode !== null) return;
+  c.send({ type: "stop" });
+  const t = setTimeout(() => c.child.kill("SIGKILL"), 5000);
+  await c.exited;
+  clearTimeout(t);
+}

@@ -5,6 +5,7 @@
 //   analyze(source, options)  the diagnostics and the typed model (for tools: graphs, editors)
 //   build(paths, options)     reads specs, writes outputs; buildOne rebuilds a single spec
 //   watch(paths, options)     keeps outputs up to date as specs change
+//   renderMermaid(model)      the event graph as Mermaid (renderDot: Graphviz), as `flowspec graph` prints
 
 export { analyze, type AnalyzeOptions, type AnalyzeResult } from "./analyze.js";
 export {
@@ -22,5 +23,6 @@ export {
 } from "./build.js";
 export { check, compile, DEFAULT_RUNTIME_IMPORT, type CompileOptions, type CompileResult, type OutputFile } from "./compile.js";
 export type { Diagnostic, DiagnosticCode, Severity, Span } from "./diagnostics.js";
+export { buildFlowGraph, renderDot, renderMermaid } from "./graph/index.js";
 export type * from "./model.js";
 export { watch, type ReadyEvent, type RebuildEvent, type RebuildStatus, type WatchOptions, type Watcher } from "./watch.js";

@@ -1,0 +1,55 @@
+// The options of a DbosRuntime, its logger interface, and the logger it uses when given none.
+
+/** Where logs go; DBOS's own log too. Default: warnings and errors on stderr. */
+export interface DbosLogger {
+  debug(message: unknown): void;
+  info(message: unknown): void;
+  warn(message: unknown): void;
+  error(message: unknown): void;
+}
+
+export interface DbosRuntimeOptions {
+  /** Postgres URL of the DBOS system database (created and migrated on launch when missing). */
+  readonly systemDatabaseUrl: string;
+  /** DBOS application name: scopes workflows and queues in the database. Default "flowspec". */
+  readonly appName?: string;
+  /** false: this process enqueues, sends and reads, but runs no workflow (an API process). Default true. */
+  readonly worker?: boolean;
+  /** Unique per process. Default `${hostname}-${pid}-${random}`. Never share one between live processes. */
+  readonly executorId?: string;
+  /**
+   * DBOS application version; must be equal in every process of a cluster (DBOS dequeues and
+   * recovers only its own version's runs). Default "flowspec-dbos-1". Runs are routed by workflow
+   * shape anyway (see `queue.name`), so a shape change needs no new version.
+   */
+  readonly applicationVersion?: string;
+  readonly queue?: {
+    /** Prefix of the run queues: one per workflow and shape, `${name}.${Workflow}.${fingerprint}`. Default "flowspec". */
+    readonly name?: string;
+    /** Runs of one workflow at once in this process (waiting runs count). Default 100. */
+    readonly workerConcurrency?: number;
+    /** Runs of one workflow at once across the cluster. Default: no limit. */
+    readonly concurrency?: number;
+    /** How often idle workers poll the queue. Default 50 ms. */
+    readonly pollingIntervalMs?: number;
+  };
+  /** Dead-worker reaping (heartbeat table + `recoverPendingWorkflows`); false to rely on restarts with the same executor id. */
+  readonly liveness?: { readonly heartbeatMs?: number; readonly staleMs?: number } | false;
+  /** Stream and result polling for reads from this process. Default 100 ms. */
+  readonly pollingIntervalMs?: number;
+  /** Ends a frozen worker's open transactions, so peers can recover its runs. Default 10 s. */
+  readonly idleTransactionTimeoutMs?: number;
+  readonly logger?: DbosLogger;
+}
+
+/** The default logger: warnings and errors on stderr, nothing else. */
+export const quietLogger: DbosLogger = {
+  debug() {},
+  info() {},
+  warn(m) {
+    console.warn("[flowspec/dbos]", m instanceof Error ? m.message : m);
+  },
+  error(m) {
+    console.error("[flowspec/dbos]", m instanceof Error ? m.message : m);
+  },
+};

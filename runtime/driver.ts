@@ -4,47 +4,31 @@
 //
 // Step calls never nest: a `start_attempt` command goes to a trampoline (see trampoline.ts),
 // drained from a microtask or from our own promise callbacks, never from inside user code.
+// Split by concern: driver-commands.ts (executing commands, attempts), driver-timers.ts,
+// driver-journal.ts (recording a journaled run); this module orchestrates and settles the run.
 
-import { StopEvent, Event, eventClassOf, type EventClass } from "./event.js";
+import { StopEvent, Event, type EventClass } from "./event.js";
 import { planCollect } from "./collect.js";
-import { WorkflowTimeoutError } from "./errors.js";
 import { EventStream } from "./event-stream.js";
 import { WORKFLOW, type ContextInternals, type WorkflowInternals, type WorkflowLike } from "./internals.js";
 import { CommandBuffer, reduceInto } from "./reduce.js";
 import { StepInvoker } from "./invoke.js";
-import { isThenable } from "./resources.js";
 import { RESUMABLE } from "./run-state.js";
 import type { RunEnv } from "./routing.js";
-import { AttemptContext } from "./step-context.js";
+import type { AttemptContext } from "./step-context.js";
 import { ContextStore } from "./store.js";
 import { Trampoline } from "./trampoline.js";
-import type { Command, RunResumedTick, RunStartedTick, StartAttemptCommand, Tick } from "./ticks.js";
+import type { RunResumedTick, RunStartedTick, StartAttemptCommand, Tick } from "./ticks.js";
 import { assertEvent } from "./validate.js";
 import type { JournalStatus, RunOutcome } from "./journal.js";
-import type { JournaledRun, JournalWriter } from "./journal-writer.js";
-import { StreamLog } from "./stream-log.js";
-import { encodeError, encodeEvent, encodeStatePatch, encodeTick } from "./tick-codec.js";
+import type { JournaledRun } from "./journal-writer.js";
+import type { StreamLog } from "./stream-log.js";
 import { serializeContext } from "./serialize.js";
+import { execCommand, startAttempt } from "./driver-commands.js";
+import { journalStatus, RunJournal, type DriverJournalOptions } from "./driver-journal.js";
+import { RunTimers } from "./driver-timers.js";
 
-/** How a driver journals its run (absent: in memory only). */
-export interface DriverJournalOptions {
-  readonly writer: JournalWriter;
-  /** Next entry seq (the run's `lastSeq + 1`). */
-  readonly entrySeq: number;
-  /** Start attempts only after the batch that delivered their event committed. */
-  readonly commitBeforeSteps: boolean;
-  /** The first tick given to `begin` is already journaled (by `createRun`). */
-  readonly firstTickJournaled: boolean;
-  /** What the run's stream carried before (a resumed run). */
-  readonly streamed: readonly Event[];
-  /** Ticks replayed since the last snapshot. */
-  readonly sinceSnapshot: number;
-  /** Called once the run settled (the live-run registry). */
-  readonly onSettled?: () => void;
-}
-
-/** setTimeout's ceiling; longer delays mean "never" here. */
-const MAX_TIMER_MS = 2_147_483_647;
+export type { DriverJournalOptions } from "./driver-journal.js";
 
 /** Executes one run of a context. Created by `Workflow.run`; reached by users through the handler. */
 export class RunDriver implements JournaledRun {
@@ -55,32 +39,26 @@ export class RunDriver implements JournaledRun {
   readonly stream: EventStream;
   /** The store as this run's steps see it: writes dropped once the run ended. */
   readonly store: ContextStore<Record<string, unknown>>;
+  /** The journaled run's replayable stream (instead of `stream`). */
+  readonly log: StreamLog | null = null;
+  entrySeq = 1;
+  sinceSnapshot = 0;
+  // Internal to the driver-*.ts modules (not private so driver-commands.ts can reach them).
+  /** @internal */ readonly env: RunEnv;
+  /** @internal */ readonly verbose: boolean;
+  /** @internal */ readonly attempts = new Trampoline<StartAttemptCommand>((c) => startAttempt(this, c));
+  /** @internal */ readonly invoker: StepInvoker;
+  /** @internal */ readonly timers = new RunTimers(this);
+  /** @internal The recording side when the run is journaled. */
+  readonly journal: RunJournal | null = null;
+  private readonly controller = new AbortController();
+  /** @internal */ readonly signal: AbortSignal = this.controller.signal;
   private resolveRun!: (value: unknown) => void;
   private rejectRun!: (error: unknown) => void;
   private readonly wi: WorkflowInternals;
-  private readonly env: RunEnv;
-  private readonly controller = new AbortController();
-  private readonly signal = this.controller.signal;
-  private readonly verbose: boolean;
-  private readonly attempts = new Trampoline<StartAttemptCommand>((c) => this.startAttempt(c));
-  private readonly invoker: StepInvoker;
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  private runTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly commands = new CommandBuffer();
   private submitting = false;
-  /** The group-commit writer when the run is journaled. */
-  private readonly jw: JournalWriter | null = null;
-  private readonly commitBeforeSteps: boolean = false;
-  private skipRecord = false;
-  /** The journaled run's replayable stream (instead of `stream`). */
-  readonly log: StreamLog | null = null;
-  /** Where `streamEvents()` starts by default: what this handler's process has not seen. */
-  private readonly streamBase: number = 0;
-  private streamCount = 0;
-  private outcome: RunOutcome | null = null;
   private onSettled: (() => void) | undefined;
-  entrySeq = 1;
-  sinceSnapshot = 0;
 
   constructor(
     workflow: WorkflowLike,
@@ -91,12 +69,9 @@ export class RunDriver implements JournaledRun {
     journal: DriverJournalOptions | null = null,
   ) {
     if (journal !== null) {
-      this.jw = journal.writer;
+      this.journal = new RunJournal(this, journal);
       this.entrySeq = journal.entrySeq;
-      this.commitBeforeSteps = journal.commitBeforeSteps;
-      this.skipRecord = journal.firstTickJournaled;
-      this.log = new StreamLog(journal.streamed);
-      this.streamBase = this.streamCount = journal.streamed.length;
+      this.log = this.journal.log;
       this.sinceSnapshot = journal.sinceSnapshot;
       this.onSettled = journal.onSettled;
     }
@@ -117,13 +92,7 @@ export class RunDriver implements JournaledRun {
 
   /** Starts the run: arms the timeout, applies the first tick; steps start in a microtask. */
   begin(tick: RunStartedTick | RunResumedTick): void {
-    const timeout = this.wi.timeout;
-    if (timeout !== null && timeout * 1000 <= MAX_TIMER_MS) {
-      this.runTimer = setTimeout(() => {
-        this.runTimer = null;
-        this.settle({ type: "timed_out", timeout });
-      }, timeout * 1000);
-    }
+    this.timers.armRun(this.wi.timeout);
     if (tick.type === "run_resumed") for (const ev of this.ci.backlog) this.stream.write(ev);
     this.ci.backlog = [];
     const outer = this.attempts.enter();
@@ -144,11 +113,7 @@ export class RunDriver implements JournaledRun {
   submit(tick: Tick): void {
     if (!this.live) return;
     this.wi.onTick?.(tick, { workflow: this.env.workflow, runId: this.runId });
-    if (this.jw !== null) {
-      if (this.skipRecord) this.skipRecord = false;
-      // A state edit is journaled as a patch of the state it replaces (see tick-codec.ts).
-      else this.jw.record(this, { kind: "tick", tick: tick.type === "state_set" ? encodeStatePatch(this.ci.run.state, tick.state) : encodeTick(tick) });
-    }
+    if (this.journal !== null) this.journal.recordTick(tick, this.ci.run.state);
     // The shared buffer, unless a command's execution re-enters submit (then a private one).
     const nested = this.submitting;
     const out = nested ? new CommandBuffer() : this.commands;
@@ -158,7 +123,7 @@ export class RunDriver implements JournaledRun {
       for (let i = 0; i < out.length; i++) {
         const command = out.items[i]!;
         out.items[i] = undefined;
-        this.exec(command);
+        execCommand(this, command);
       }
     } catch (error) {
       this.ci.run.status = "failed";
@@ -203,45 +168,8 @@ export class RunDriver implements JournaledRun {
     this.settle({ type: "cancelled" });
   }
 
-  private exec(c: Command): void {
-    switch (c.type) {
-      case "start_attempt":
-        if (!this.live) return;
-        if (this.jw !== null && this.commitBeforeSteps) {
-          this.jw.afterFlush(this, () => {
-            if (this.live) this.attempts.push(c);
-          });
-        } else this.attempts.push(c);
-        return;
-      case "schedule_retry": {
-        const step = this.env.steps[c.step]!;
-        if (this.verbose) this.print(`${step.name} retry in ${c.delayMs}ms`);
-        const handle = setTimeout(() => {
-          this.timers.delete(handle);
-          this.settle({ type: "retry_due", step: step.name, seq: c.seq });
-        }, Math.min(c.delayMs, MAX_TIMER_MS));
-        this.timers.add(handle);
-        return;
-      }
-      case "write_stream":
-        if (this.jw !== null) {
-          const log = this.log!;
-          const ev = c.event;
-          this.jw.record(this, { kind: "stream", index: this.streamCount++, event: encodeEvent(ev) });
-          this.jw.afterFlush(this, () => log.write(ev));
-        } else this.stream.write(c.event);
-        return;
-      case "complete_run":
-        this.finish(null, c.result);
-        return;
-      case "fail_run":
-        this.finish(c.error, null);
-        return;
-    }
-  }
-
-  /** Applies a tick from a callback (promise, timer, cancel), then runs the attempts it started. */
-  private settle(tick: Tick): void {
+  /** @internal Applies a tick from a callback (promise, timer, cancel), then runs the attempts it started. */
+  settle(tick: Tick): void {
     if (!this.live) return;
     const outer = this.attempts.enter();
     try {
@@ -251,75 +179,17 @@ export class RunDriver implements JournaledRun {
     }
   }
 
-  private startAttempt(c: StartAttemptCommand): void {
-    const step = this.env.steps[c.step]!;
-    let signal = this.signal;
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    if (step.timeout !== null && step.timeout * 1000 <= MAX_TIMER_MS) {
-      const attemptController = new AbortController();
-      signal = AbortSignal.any([signal, attemptController.signal]);
-      const seconds = step.timeout;
-      timer = setTimeout(() => {
-        this.timers.delete(timer!);
-        const message = `Step "${step.name}" attempt ${c.attempt} timed out after ${seconds}s`;
-        const error = new WorkflowTimeoutError(message, seconds, [step.name]);
-        attemptController.abort(error);
-        this.settle({ type: "attempt_failed", step: step.name, seq: c.seq, attempt: c.attempt, error });
-      }, seconds * 1000);
-      this.timers.add(timer);
-    }
-    if (this.jw !== null) this.jw.record(this, { kind: "attempt", step: step.name, seq: c.seq, attempt: c.attempt });
-    const actx = new AttemptContext(this, c.step, step.name, c.seq, c.event, c.attempt, signal);
-    if (this.verbose) this.print(`${step.name} attempt ${c.attempt} on ${eventClassOf(c.event).typeName}`);
-    let out: unknown;
-    try {
-      out = this.invoker.invoke(step, c.event, actx);
-    } catch (error) {
-      if (timer !== null) this.clearTimer(timer);
-      this.submit({ type: "attempt_failed", step: step.name, seq: c.seq, attempt: c.attempt, error });
-      return;
-    }
-    if (isThenable(out)) {
-      out.then(
-        (value) => {
-          if (timer !== null) this.clearTimer(timer);
-          this.settle(this.invoker.outcome(step, c, value));
-        },
-        (error: unknown) => {
-          if (timer !== null) this.clearTimer(timer);
-          this.settle({ type: "attempt_failed", step: step.name, seq: c.seq, attempt: c.attempt, error });
-        },
-      );
-    } else {
-      if (timer !== null) this.clearTimer(timer);
-      this.submit(this.invoker.outcome(step, c, out));
-    }
-  }
-
-  private clearTimer(handle: ReturnType<typeof setTimeout>): void {
-    clearTimeout(handle);
-    this.timers.delete(handle);
-  }
-
-  /** Ends the run once: timers cleared, signal aborted, stream ended, promise settled. */
-  private finish(error: Error | null, result: Event | null): void {
+  /** @internal Ends the run once: timers cleared, signal aborted, stream ended, promise settled. */
+  finish(error: Error | null, result: Event | null): void {
     if (!this.live) return;
     this.live = false;
-    if (this.runTimer !== null) clearTimeout(this.runTimer);
-    this.runTimer = null;
-    for (const handle of this.timers) clearTimeout(handle);
-    this.timers.clear();
+    this.timers.clearAll();
     this.attempts.close();
     if (this.ci.driver === this) this.ci.driver = null;
     if (this.verbose) this.print(error === null ? "completed" : `ended: ${error.message}`);
-    if (this.jw !== null) {
-      // Journaled: record the outcome (and the stop event as the stream's last entry); settle once
-      // that batch committed.
-      if (error === null) this.jw.record(this, { kind: "stream", index: this.streamCount++, event: encodeEvent(result!) });
-      this.outcome = error === null ? { result: encodeEvent(result!) } : { error: encodeError(error) };
-      this.jw.touch(this);
-      this.jw.afterFlush(this, () => this.settleNow(error, result));
-    } else this.settleNow(error, result);
+    // Journaled: record the outcome; settle once that batch committed.
+    if (this.journal !== null) this.journal.recordOutcome(error, result, () => this.settleNow(error, result));
+    else this.settleNow(error, result);
     this.controller.abort(error ?? undefined);
   }
 
@@ -355,7 +225,7 @@ export class RunDriver implements JournaledRun {
 
   /** The handler's stream: a replayable log when journaled (`from` default: this process's start), else the single-use stream. */
   streamEvents(options?: { readonly from?: number }): AsyncIterableIterator<Event> {
-    if (this.log !== null) return this.log.consume(options?.from ?? this.streamBase);
+    if (this.journal !== null) return this.journal.log.consume(options?.from ?? this.journal.streamBase);
     if (options?.from !== undefined && options.from !== 0) {
       throw new Error("streamEvents({ from }) needs a journal: without one the stream is live only");
     }
@@ -364,13 +234,7 @@ export class RunDriver implements JournaledRun {
 
   /** JournaledRun: the status and outcome to record at flush. */
   journalState(): { status: JournalStatus; outcome: RunOutcome | null } {
-    const outcome = this.outcome;
-    if (outcome !== null) {
-      const status: JournalStatus = "result" in outcome ? "completed" : this.ci.run.status === "cancelled" ? "cancelled" : "failed";
-      return { status, outcome };
-    }
-    for (const st of this.ci.run.steps) if (st.active.length > 0 || st.queue.length > 0) return { status: "running", outcome: null };
-    return { status: "waiting", outcome: null };
+    return journalStatus(this.ci.run, this.journal === null ? null : this.journal.outcome);
   }
 
   /** JournaledRun: the context as JSON text, without the (journaled) stream. */
@@ -383,20 +247,18 @@ export class RunDriver implements JournaledRun {
     const wrapped = new Error(`Journal write failed; run "${this.runId}" stopped (its journaled part stays resumable): ${error.message}`, { cause: error });
     if (this.live) {
       this.live = false;
-      if (this.runTimer !== null) clearTimeout(this.runTimer);
-      for (const handle of this.timers) clearTimeout(handle);
-      this.timers.clear();
+      this.timers.clearAll();
       this.attempts.close();
       if (this.ci.driver === this) this.ci.driver = null;
       this.controller.abort(wrapped);
     }
     if (this.ci.run.status === "running") this.ci.run.status = "paused";
-    this.outcome = null;
+    if (this.journal !== null) this.journal.outcome = null;
     this.settleNow(wrapped, null);
   }
 
-  private print(message: string): void {
+  /** @internal */
+  print(message: string): void {
     console.log(`[${this.env.workflow} ${this.runId.slice(0, 8)}] ${message}`);
   }
 }
-

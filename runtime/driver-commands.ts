@@ -1,0 +1,78 @@
+// Executes the reducer's commands for a run driver: start attempts (through the trampoline), retries, stream writes, settling.
+
+import { eventClassOf } from "./event.js";
+import type { RunDriver } from "./driver.js";
+import { MAX_TIMER_MS } from "./driver-timers.js";
+import { isThenable } from "./resources.js";
+import { AttemptContext } from "./step-context.js";
+import type { Command, StartAttemptCommand } from "./ticks.js";
+
+/** Executes one command of `d`'s reducer. */
+export function execCommand(d: RunDriver, c: Command): void {
+  switch (c.type) {
+    case "start_attempt": {
+      if (!d.live) return;
+      const journal = d.journal;
+      if (journal !== null && journal.commitBeforeSteps) {
+        journal.writer.afterFlush(d, () => {
+          if (d.live) d.attempts.push(c);
+        });
+      } else d.attempts.push(c);
+      return;
+    }
+    case "schedule_retry": {
+      const step = d.env.steps[c.step]!;
+      if (d.verbose) d.print(`${step.name} retry in ${c.delayMs}ms`);
+      d.timers.scheduleRetry(step.name, c);
+      return;
+    }
+    case "write_stream":
+      if (d.journal !== null) d.journal.writeStream(c.event);
+      else d.stream.write(c.event);
+      return;
+    case "complete_run":
+      d.finish(null, c.result);
+      return;
+    case "fail_run":
+      d.finish(c.error, null);
+      return;
+  }
+}
+
+/** Runs one step attempt (from the trampoline): arms its timeout, calls the step, submits its outcome. */
+export function startAttempt(d: RunDriver, c: StartAttemptCommand): void {
+  const step = d.env.steps[c.step]!;
+  let signal = d.signal;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  if (step.timeout !== null && step.timeout * 1000 <= MAX_TIMER_MS) {
+    const attemptController = new AbortController();
+    signal = AbortSignal.any([signal, attemptController.signal]);
+    timer = d.timers.armAttempt(step.name, c, step.timeout, attemptController);
+  }
+  if (d.journal !== null) d.journal.recordAttempt(step.name, c.seq, c.attempt);
+  const actx = new AttemptContext(d, c.step, step.name, c.seq, c.event, c.attempt, signal);
+  if (d.verbose) d.print(`${step.name} attempt ${c.attempt} on ${eventClassOf(c.event).typeName}`);
+  let out: unknown;
+  try {
+    out = d.invoker.invoke(step, c.event, actx);
+  } catch (error) {
+    if (timer !== null) d.timers.clear(timer);
+    d.submit({ type: "attempt_failed", step: step.name, seq: c.seq, attempt: c.attempt, error });
+    return;
+  }
+  if (isThenable(out)) {
+    out.then(
+      (value) => {
+        if (timer !== null) d.timers.clear(timer);
+        d.settle(d.invoker.outcome(step, c, value));
+      },
+      (error: unknown) => {
+        if (timer !== null) d.timers.clear(timer);
+        d.settle({ type: "attempt_failed", step: step.name, seq: c.seq, attempt: c.attempt, error });
+      },
+    );
+  } else {
+    if (timer !== null) d.timers.clear(timer);
+    d.submit(d.invoker.outcome(step, c, out));
+  }
+}

@@ -1,0 +1,68 @@
+// The run's timers (run timeout, retry delays, attempt timeouts): each fires a tick, all are cleared when the run ends.
+
+import { WorkflowTimeoutError } from "./errors.js";
+import type { ScheduleRetryCommand, StartAttemptCommand, Tick } from "./ticks.js";
+
+/** setTimeout's ceiling; longer delays mean "never" here. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+type TimerHandle = ReturnType<typeof setTimeout>;
+
+/** Who a fired timer reports to (the driver's `settle`: a tick from a callback). */
+export interface TimerHost {
+  settle(tick: Tick): void;
+}
+
+/** The pending timers of one run. */
+export class RunTimers {
+  private readonly pending = new Set<TimerHandle>();
+  private runTimer: TimerHandle | null = null;
+
+  constructor(private readonly host: TimerHost) {}
+
+  /** Arms the run timeout (`timeout` in seconds; null or beyond setTimeout's range: none). */
+  armRun(timeout: number | null): void {
+    if (timeout !== null && timeout * 1000 <= MAX_TIMER_MS) {
+      this.runTimer = setTimeout(() => {
+        this.runTimer = null;
+        this.host.settle({ type: "timed_out", timeout });
+      }, timeout * 1000);
+    }
+  }
+
+  /** Fires `retry_due` for the delivery of `c` after its delay. */
+  scheduleRetry(step: string, c: ScheduleRetryCommand): void {
+    const handle = setTimeout(() => {
+      this.pending.delete(handle);
+      this.host.settle({ type: "retry_due", step, seq: c.seq });
+    }, Math.min(c.delayMs, MAX_TIMER_MS));
+    this.pending.add(handle);
+  }
+
+  /** Arms an attempt's timeout: when it fires it aborts `controller` and fails the attempt. */
+  armAttempt(step: string, c: StartAttemptCommand, seconds: number, controller: AbortController): TimerHandle {
+    const timer = setTimeout(() => {
+      this.pending.delete(timer);
+      const message = `Step "${step}" attempt ${c.attempt} timed out after ${seconds}s`;
+      const error = new WorkflowTimeoutError(message, seconds, [step]);
+      controller.abort(error);
+      this.host.settle({ type: "attempt_failed", step, seq: c.seq, attempt: c.attempt, error });
+    }, seconds * 1000);
+    this.pending.add(timer);
+    return timer;
+  }
+
+  /** Clears one timer (an attempt that ended in time). */
+  clear(handle: TimerHandle): void {
+    clearTimeout(handle);
+    this.pending.delete(handle);
+  }
+
+  /** Clears every timer of the run (it ended). */
+  clearAll(): void {
+    if (this.runTimer !== null) clearTimeout(this.runTimer);
+    this.runTimer = null;
+    for (const handle of this.pending) clearTimeout(handle);
+    this.pending.clear();
+  }
+}

@@ -1,4 +1,4 @@
-// Type-level tests of the generated step API (tests/fixtures/emit/joke.ts and routing.ts). Checked by
+// Type-level tests of the generated step API (generated/joke.ts and tests/fixtures/emit/routing.ts). Checked by
 // tsc, never run: each `@ts-expect-error` must meet an error, so a generated type that got too loose
 // fails the check.
 
@@ -11,7 +11,7 @@ import {
   JokeWritten,
   type JokeFlowContext,
   type JokeFlowSteps,
-} from "../fixtures/emit/joke.js";
+} from "../../generated/joke.js";
 import { Ping, PingPongBase, Pong, type PingPongContext } from "../fixtures/emit/no-fields.js";
 import { Approved, Checked, Rejected, ReviewBase, Submitted, type ReviewContext } from "../fixtures/emit/routing.js";
 

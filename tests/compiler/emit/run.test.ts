@@ -11,7 +11,7 @@ import {
   JokeWritten,
   type JokeFlowContext,
   type JokeFlowSteps,
-} from "../../fixtures/emit/joke.js";
+} from "../../../generated/joke.js";
 import { Approved, Checked, Rejected, ReviewBase, Submitted, type ReviewContext } from "../../fixtures/emit/routing.js";
 
 class JokeFlow extends JokeFlowBase {
@@ -53,7 +53,7 @@ describe("a generated workflow on the runtime", () => {
     expect(result.critique).toEqual({ text: "<rate: <pirates>>", score: 1 });
     expect(streamed[0]).toBeInstanceOf(JokeProgress);
 
-    // The factory named in the spec (tests/fixtures/emit/support/llm.ts) when no override is given.
+    // The factory named in the spec (specs/support/llm.ts) when no override is given.
     const echoed = await new JokeFlow().run({ topic: "cats" });
     expect(echoed.joke).toBe("echo: cats");
   });

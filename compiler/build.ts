@@ -68,8 +68,10 @@ export async function build(paths: readonly string[], options: BuildOptions = {}
   const outDir = resolve(cwd, options.out ?? DEFAULT_OUT_DIR);
   const files: BuildOneResult<BuildStatus | CheckStatus>[] = [];
   const one = options.check ? checkOne : buildOne;
+  const specs = await findSpecFiles(paths, cwd);
+  assertDistinctOutputs(specs, outDir, cwd);
   // One at a time: specs are small, and the order of writes stays predictable.
-  for (const file of await findSpecFiles(paths, cwd)) files.push(await one(file, { ...options, cwd, outDir }));
+  for (const file of specs) files.push(await one(file, { ...options, cwd, outDir }));
   let errors = 0;
   let warnings = 0;
   for (const d of files.flatMap((file) => file.diagnostics)) {
@@ -135,6 +137,21 @@ async function compileOne(file: SpecFile, options: BuildOneOptions): Promise<Com
 /** `generated/a/joke.ts` for `specs/a/joke.yaml` found under `specs` (absolute when `outDir` is). */
 export function outputPathFor(file: SpecFile, outDir: string): string {
   return join(outDir, file.relativePath.replace(/\.ya?ml$/i, "") + ".ts");
+}
+
+/**
+ * Refuses a set of specs in which two would write the same output (`a.yaml` beside `a.yml`): one
+ * would silently overwrite the other. Thrown before anything is written.
+ * @throws FileAccessError naming both specs and the output.
+ */
+function assertDistinctOutputs(specs: readonly SpecFile[], outDir: string, cwd: string): void {
+  const owners = new Map<string, SpecFile>();
+  for (const spec of specs) {
+    const output = outputPathFor(spec, outDir);
+    const owner = owners.get(output);
+    if (owner) throw new FileAccessError(`${owner.display} and ${spec.display} would both write ${toSlashes(relative(cwd, output))}`, spec.display);
+    owners.set(output, spec);
+  }
 }
 
 /** Deletes a spec's output (watch mode, when the spec is deleted). Resolves to whether it existed. */

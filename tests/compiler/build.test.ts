@@ -98,6 +98,14 @@ describe("build", () => {
     expect(await exists("generated/a.ts")).toBe(false);
     expect(await read("generated/c.ts")).toBe("// edited by hand\n");
   });
+
+  test("refuses two specs that would write the same output, before writing anything", async () => {
+    await put("specs/a.yaml", TINY);
+    await put("specs/a.yml", TINY.replace("Tiny", "Other"));
+    await put("specs/b.yaml", TINY.replace("Tiny", "Bee"));
+    await expect(build(["specs"], { cwd: dir })).rejects.toThrow("specs/a.yaml and specs/a.yml would both write generated/a.ts");
+    expect(await exists("generated")).toBe(false);
+  });
 });
 
 describe("buildOne and checkOne", () => {

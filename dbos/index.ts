@@ -8,7 +8,7 @@
 //
 // Modules: runtime.ts (DbosRuntime), handler.ts (DbosHandler, DbosContext), recorder.ts (the DBOS
 // workflow function of a run), codec.ts, launch-lock.ts, workers.ts (heartbeat + reaper),
-// results.ts (result polling), pg.ts, options.ts, errors.ts, as-dbos.ts.
+// results.ts (result polling), step-slots.ts (stepConcurrency), pg.ts, options.ts, errors.ts, as-dbos.ts.
 
 export { RunExistsError } from "../runtime/journal.js";
 export { STREAM_KEY, TICKS_TOPIC, STATUS_KEY } from "./recorder.js";

@@ -33,6 +33,14 @@ export interface DbosRuntimeOptions {
     /** How often idle workers poll the queue. Default 50 ms. */
     readonly pollingIntervalMs?: number;
   };
+  /**
+   * Opt-in cluster-wide caps on step attempts: `{ "JokeFlow.generate_joke": 3 }` (workflow name, then
+   * the step's name or method). At most that many bodies of the step run at once across every worker
+   * sharing the system database and `appName`, whatever the runs and their `workers`. Each running
+   * body holds a Postgres advisory lock on a connection of its own; waiting is polled (every
+   * `queue.pollingIntervalMs`) and counts against the step's timeouts. Every worker must set it.
+   */
+  readonly stepConcurrency?: Readonly<Record<string, number>>;
   /** Dead-worker reaping (heartbeat table + `recoverPendingWorkflows`); false to rely on restarts with the same executor id. */
   readonly liveness?: { readonly heartbeatMs?: number; readonly staleMs?: number } | false;
   /** Stream and result polling for reads from this process. Default 100 ms. */

@@ -16,6 +16,7 @@ import { quietLogger, type DbosLogger, type DbosRuntimeOptions } from "./options
 import { loadPg, maskUrl, type PgPool } from "./pg.js";
 import { makeRecorder, STATUS_KEY, TICKS_TOPIC, type Envelope, type RunInput } from "./recorder.js";
 import { ResultPoller } from "./results.js";
+import { checkCaps, StepSlots } from "./step-slots.js";
 import { markWorkerDead, startLiveness } from "./workers.js";
 
 interface Registered {
@@ -53,6 +54,10 @@ export class DbosRuntime implements WorkflowRuntime {
   private readonly queuePrefix: string;
   /** The runs this process awaits the end of. */
   private readonly results: ResultPoller;
+  /** `stepConcurrency`, validated; entries are removed as workflows claim them, to find unknown keys at launch. */
+  private readonly caps: Map<string, number>;
+  private readonly unclaimedCaps: Set<string>;
+  private readonly slots: StepSlots;
 
   constructor(options: DbosRuntimeOptions) {
     if (typeof options?.systemDatabaseUrl !== "string" || options.systemDatabaseUrl === "") {
@@ -70,6 +75,9 @@ export class DbosRuntime implements WorkflowRuntime {
     this.executorId = options.executorId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
     this.queuePrefix = options.queue?.name ?? "flowspec";
     this.results = new ResultPoller(() => this.pool, () => this.readPollingMs, this.log);
+    this.caps = checkCaps(options.stepConcurrency);
+    this.unclaimedCaps = new Set(this.caps.keys());
+    this.slots = new StepSlots(options.appName ?? "flowspec", options.queue?.pollingIntervalMs ?? 50, this.log);
   }
 
   /** The application version every process of the cluster must share. Known after `launch()`. */
@@ -105,15 +113,49 @@ export class DbosRuntime implements WorkflowRuntime {
     });
     Object.defineProperty(flow, "resume", { configurable: true, writable: true, value: (runId: string) => runtime.resume(flow, runId) });
     Object.defineProperty(flow, "resumeAll", { configurable: true, writable: true, value: () => runtime.resumeAll(flow) });
+    this.capSteps(flow, name);
     const sinks = this.sinks;
     return (tick, info) => {
       if (info.runId !== null) sinks.get(info.runId)?.(tick);
     };
   }
 
+  /**
+   * `stepConcurrency`: wraps each capped step's method on this instance (the live driver looks it up
+   * there), so its body runs only while it holds one of the step's cluster-wide slots.
+   */
+  private capSteps(flow: AnyFlow, name: string): void {
+    for (const step of flow[WORKFLOW].definition.steps) {
+      const keys = [`${name}.${step.name}`, `${name}.${step.method}`].filter((k) => this.caps.has(k));
+      if (keys.length === 0) continue;
+      if (new Set(keys.map((k) => this.caps.get(k))).size > 1) throw new TypeError(`DbosRuntime: stepConcurrency gives ${keys.join(" and ")} different caps`);
+      for (const k of keys) this.unclaimedCaps.delete(k);
+      const key = `${name}.${step.name}`;
+      const cap = this.caps.get(keys[0]!)!;
+      const original = (flow as unknown as Record<string, unknown>)[step.method];
+      if (typeof original !== "function") continue; // the invoker reports the missing method
+      const slots = this.slots;
+      Object.defineProperty(flow, step.method, {
+        configurable: true,
+        writable: true,
+        value: async function capped(this: unknown, ev: unknown, ctx: { signal: AbortSignal }, resources: unknown) {
+          const release = await slots.acquire(key, cap, ctx.signal);
+          try {
+            return await (original as Function).call(this, ev, ctx, resources);
+          } finally {
+            await release();
+          }
+        },
+      });
+    }
+  }
+
   /** Connects, migrates (serialized across processes), registers the queue, starts heartbeats. */
   async launch(): Promise<void> {
     if (this.state !== "new") throw new Error(`DbosRuntime: launch() called twice (state: ${this.state})`);
+    if (this.unclaimedCaps.size > 0) {
+      throw new TypeError(`DbosRuntime: stepConcurrency names no step of a constructed workflow: ${[...this.unclaimedCaps].join(", ")} (use "Workflow.step")`);
+    }
     this.state = "launching";
     const url = this.options.systemDatabaseUrl;
     const pg = loadPg();
@@ -146,6 +188,7 @@ export class DbosRuntime implements WorkflowRuntime {
       const pool = new pg.Pool({ connectionString: url, max: 3 });
       pool.on("error", (e) => this.log.warn(`flowspec/dbos: pool: ${e.message}`)); // an idle client's error must not crash the process
       this.pool = pool;
+      if (worker && this.caps.size > 0) this.slots.open(pg, url, [...this.caps.values()].reduce((a, b) => a + b, 0));
       if (worker && this.options.liveness !== false) {
         this.timers.push(
           ...(await startLiveness(pool, this.options.liveness || {}, {
@@ -187,6 +230,7 @@ export class DbosRuntime implements WorkflowRuntime {
     this.timers = [];
     await DBOS.shutdown({ workflowCompletionTimeoutMS: options.workflowCompletionTimeoutMs ?? 1000 });
     this.results.close();
+    await this.slots.close();
     if (this.pool !== null) {
       await markWorkerDead(this.pool, this.executorId).catch(() => undefined);
       await this.pool.end().catch(() => undefined);

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { runCommand } from "../../compiler/commands/index.js";
+import { run, type CommandOutput } from "../support/run-command.js";
 
 const VALID = `flowspec: 1
 workflow: Tiny
@@ -30,12 +30,8 @@ async function put(path: string, text: string): Promise<void> {
   await writeFile(join(dir, path), text);
 }
 
-async function flowspec(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd: dir };
-  const code = await runCommand(["build", ...args], io);
-  return { code, stdout, stderr };
+function flowspec(...args: string[]): Promise<CommandOutput> {
+  return run(["build", ...args], dir);
 }
 
 const exists = (path: string) => stat(join(dir, path)).then(() => true, () => false);

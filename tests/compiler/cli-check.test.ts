@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { runCommand } from "../../compiler/commands/index.js";
+import { run, type CommandOutput } from "../support/run-command.js";
 
 const VALID = `flowspec: 1
 workflow: Tiny
@@ -24,12 +24,6 @@ const WARNS = `${VALID}events:
       note: string
 `;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 let dir: string;
 
 beforeEach(async () => {
@@ -47,16 +41,8 @@ async function files(entries: Record<string, string>): Promise<void> {
   }
 }
 
-async function check(args: string[], options: { tty?: boolean } = {}): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io = {
-    stdout: { write: (text: string) => (stdout += text), isTTY: options.tty ?? false },
-    stderr: { write: (text: string) => (stderr += text), isTTY: false },
-    cwd: dir,
-  };
-  const code = await runCommand(["check", ...args], io);
-  return { code, stdout, stderr };
+function check(args: string[], options: { tty?: boolean } = {}): Promise<CommandOutput> {
+  return run(["check", ...args], dir, options);
 }
 
 describe("exit status", () => {

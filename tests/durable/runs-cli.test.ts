@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqliteJournal } from "../../sqlite/index.js";
 import { DurableFlow } from "../../specs/support/durable-flow.js";
-import { run } from "../dx/support/run-command.js";
+import { run } from "../support/run-command.js";
 import { REPO } from "./support/child.js";
 
 const dir = mkdtempSync(join(tmpdir(), "flowspec-runs-cli-"));

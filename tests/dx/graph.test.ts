@@ -9,7 +9,7 @@ import { analyze } from "../../compiler/analyze.js";
 import { buildFlowGraph, escapeMermaid, quoteDot, renderDot, renderMermaid } from "../../compiler/graph/index.js";
 import type { SpecModel } from "../../compiler/model.js";
 import { REPO } from "./support/cli-process.js";
-import { run } from "./support/run-command.js";
+import { run } from "../support/run-command.js";
 
 function modelOf(path: string): SpecModel {
   const result = analyze(readFileSync(path, "utf8"), { path });

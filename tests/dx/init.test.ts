@@ -10,7 +10,7 @@ import { parse } from "yaml";
 import { compile } from "../../compiler/compile.js";
 import { starterSpec, workflowNameFor } from "../../compiler/commands/init.js";
 import { REPO } from "./support/cli-process.js";
-import { run } from "./support/run-command.js";
+import { run } from "../support/run-command.js";
 
 let dir: string;
 beforeEach(async () => {

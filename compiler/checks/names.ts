@@ -3,6 +3,7 @@
 // already `invalid-identifier` are left out, so one mistake gives one error.
 
 import { diagnostic, type Diagnostic, type Span } from "../diagnostics.js";
+import { DERIVED_WORKFLOW_NAMES } from "../generated-names.js";
 import type { SpecModel } from "../model.js";
 import { quote } from "./describe.js";
 import { identifierProblem, type NameKind } from "./identifiers.js";
@@ -24,8 +25,7 @@ export function checkNameCollisions(model: SpecModel, file?: string): Diagnostic
   ];
 }
 
-/** Module-level declarations and imports, in the order the spec gives them. The names derived from
- * the workflow mirror `workflowNames()` in emit/context.ts; keep the two in step. */
+/** Module-level declarations and imports, in the order the spec gives them. */
 function moduleClaims(model: SpecModel): Claim[] {
   const claims: Claim[] = [];
   const claim = (identifier: string, owner: string, span: Span) => claims.push({ identifier, owner, span });
@@ -35,12 +35,7 @@ function moduleClaims(model: SpecModel): Claim[] {
   if (valid(workflow, "workflow")) {
     const of = `workflow ${quote(workflow)}`;
     claim(workflow, `the class of ${of}`, model.workflowSpan);
-    claim(`${workflow}Base`, `the base class of ${of}`, model.workflowSpan);
-    claim(`${workflow}State`, `the state type of ${of}`, model.workflowSpan);
-    claim(`${workflow}StateSchema`, `the state schema of ${of}`, model.workflowSpan);
-    claim(`${workflow}Resources`, `the resources type of ${of}`, model.workflowSpan);
-    claim(`${workflow}Steps`, `the steps interface of ${of}`, model.workflowSpan);
-    claim(`${workflow}Context`, `the step context type of ${of}`, model.workflowSpan);
+    for (const { suffix, what } of Object.values(DERIVED_WORKFLOW_NAMES)) claim(`${workflow}${suffix}`, `${what} of ${of}`, model.workflowSpan);
   }
   for (const type of model.types) {
     if (!valid(type.name, "type")) continue;

@@ -3,6 +3,7 @@
 // construct; besides the writer, the only state they touch is the import table (which records what
 // the written code uses) and a memo of step signatures.
 
+import { workflowNames, type WorkflowNames } from "../generated-names.js";
 import type { EventModel, ResourceModel, SpecModel, StepModel, TypeModel } from "../model.js";
 import { safeIdentifier } from "./emit-error.js";
 import { Imports } from "./imports.js";
@@ -19,16 +20,6 @@ export interface EmitOptions {
 }
 
 /** Module-level names derived from the workflow name (`JokeFlow` → `JokeFlowBase`, ...). */
-export interface WorkflowNames {
-  readonly workflow: string;
-  readonly base: string;
-  readonly state: string;
-  readonly stateSchema: string;
-  readonly resources: string;
-  readonly steps: string;
-  readonly context: string;
-}
-
 export interface EmitContext {
   readonly model: SpecModel;
   readonly options: EmitOptions;
@@ -43,18 +34,6 @@ export interface EmitContext {
   readonly cycleOf: ReadonlyMap<string, number>;
   /** Memo of each step's signature types, filled as they are first needed. */
   readonly signatures: Map<StepModel, StepSignature>;
-}
-
-export function workflowNames(workflow: string): WorkflowNames {
-  return {
-    workflow,
-    base: `${workflow}Base`,
-    state: `${workflow}State`,
-    stateSchema: `${workflow}StateSchema`,
-    resources: `${workflow}Resources`,
-    steps: `${workflow}Steps`,
-    context: `${workflow}Context`,
-  };
 }
 
 export function createContext(model: SpecModel, options: EmitOptions): EmitContext {

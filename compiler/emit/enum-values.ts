@@ -7,13 +7,22 @@ import type { FieldModel } from "../model.js";
 
 export type EnumValue = string | number | boolean | null;
 
-/** The enum's values of the field's type, in spec order, without repeats; undefined without an enum. */
+/**
+ * The enum's values of the field's type, in spec order, without repeats; undefined without an enum.
+ * Linear in the number of values: one Set lookup per value (an enum of 80,000 values is one pass).
+ *
+ * @example enumValues(field) // ["small", "large"] for `enum: [small, large, small]`
+ */
 export function enumValues(field: FieldModel): EnumValue[] | undefined {
   const values = field.constraints.enum;
   if (values === undefined) return undefined;
   const accepted: EnumValue[] = [];
+  // A Set compares by SameValueZero: 0 and -0 are one entry, and they are one literal in the output too.
+  const seen = new Set<EnumValue>();
   for (const value of values) {
-    if (ofFieldType(field, value) && !accepted.some((seen) => Object.is(seen, value))) accepted.push(value);
+    if (!ofFieldType(field, value) || seen.has(value)) continue;
+    seen.add(value);
+    accepted.push(value);
   }
   return accepted;
 }
@@ -31,6 +40,7 @@ function ofFieldType(field: FieldModel, value: EnumValue): boolean {
     case "number":
       return typeof value === "number" && Number.isFinite(value);
     case "integer":
-      return typeof value === "number" && Number.isInteger(value);
+      // What zod 4's `.int()` accepts, and what the checks require (value-check.ts).
+      return Number.isSafeInteger(value);
   }
 }

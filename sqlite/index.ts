@@ -12,7 +12,7 @@
 // a file written by another program, a garbage or truncated file is refused with a
 // `JournalFileError` naming the file, never replayed.
 
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
@@ -54,7 +54,8 @@ export interface SqliteJournalOptions {
   readonly synchronous?: "normal" | "full";
   /** Open an existing file only; never create one (the `flowspec runs` CLI). Default false. */
   readonly mustExist?: boolean;
-  /** Open read-only (implies mustExist). */
+  /** Open read-only (implies mustExist). Works on a file or folder the process may not write: when
+   * SQLite cannot create the WAL index beside a cleanly closed journal, the file is read as a snapshot. */
   readonly readonly?: boolean;
   /** Run `PRAGMA quick_check` when opening (detects truncated/damaged files up front). Default true. */
   readonly check?: boolean;
@@ -135,6 +136,26 @@ function loadDriver(): typeof BetterSqlite3 {
 }
 
 /**
+ * A read-only connection to a WAL-mode file needs the `-shm` index beside it, which SQLite cannot
+ * create in a folder the process may not write. With no `-wal` file (the journal was closed cleanly,
+ * so no writer is active), the main file holds every commit: read it into memory instead, marked as
+ * a rollback-journal file (header bytes 18-19), since an in-memory database cannot be in WAL mode.
+ */
+function readable(Driver: typeof BetterSqlite3, db: BetterSqlite3.Database, path: string): BetterSqlite3.Database {
+  try {
+    db.pragma("schema_version");
+    return db;
+  } catch (error) {
+    db.close();
+    const code = String((error as { code?: string }).code);
+    if (!/^SQLITE_(CANTOPEN|READONLY)/.test(code) || existsSync(`${path}-wal`)) throw error;
+    const image = readFileSync(path);
+    if (image.length >= 20 && image[18] === 2 && image[19] === 2) image[18] = image[19] = 1;
+    return new Driver(image, { readonly: true });
+  }
+}
+
+/**
  * The SQLite journal.
  *
  * @example
@@ -166,6 +187,7 @@ export class SqliteJournal implements Journal {
     let db: BetterSqlite3.Database;
     try {
       db = new Driver(path, { readonly, fileMustExist: mustExist, timeout: options.busyTimeout ?? 5000 });
+      if (readonly) db = readable(Driver, db, path);
     } catch (error) {
       throw this.fileError(error, "cannot open");
     }

@@ -1,10 +1,14 @@
 // `flowspec runs list|show <runId> [--journal FILE] [--format text|json]`: inspect a durable-run
 // journal (flowspec/sqlite). The SQLite module is imported lazily, so other commands never load
 // the native better-sqlite3 module. Exit status: 0 ok, 1 unknown run, 2 bad usage or an unusable
-// journal file (missing, damaged, another program's).
+// journal file (missing, damaged, another program's). The journal is opened read-only, so a file the
+// user may not write (or a read-only disk) can still be inspected. Run ids, store keys, payloads and
+// error messages come from user code: every line is escaped with `printable`, as `check` does, so
+// they cannot drive the terminal.
 
 import { resolve } from "node:path";
 import type { JournalEntry, JournalStatus, RunRecord, StoredEntry } from "../../runtime/journal.js";
+import { printable } from "../load.js";
 import { parseArgs } from "./args.js";
 import { UsageError, type Command, type CommandIO } from "./types.js";
 
@@ -53,10 +57,10 @@ export const runsCommand: Command = async (args, io) => {
   let journal: JournalLike;
   try {
     const { SqliteJournal } = await import("../../sqlite/index.js");
-    journal = new SqliteJournal(resolve(io.cwd, flags.journal), { mustExist: true });
+    journal = new SqliteJournal(resolve(io.cwd, flags.journal), { readonly: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`flowspec runs: ${message.startsWith(resolve(io.cwd, flags.journal)) ? message.replace(resolve(io.cwd, flags.journal), flags.journal) : message}\n`);
+    io.stderr.write(`flowspec runs: ${printable(message.startsWith(resolve(io.cwd, flags.journal)) ? message.replace(resolve(io.cwd, flags.journal), flags.journal) : message)}\n`);
     return 2;
   }
   try {
@@ -70,7 +74,7 @@ export const runsCommand: Command = async (args, io) => {
 function list(journal: JournalLike, flags: { format: string; workflow?: string; status?: JournalStatus }, io: CommandIO): number {
   const runs = journal.list({ ...(flags.workflow ? { workflow: flags.workflow } : {}), ...(flags.status ? { status: flags.status } : {}) });
   if (flags.format === "json") {
-    io.stdout.write(`${JSON.stringify({ runs: runs.map(summary) }, null, 2)}\n`);
+    io.stdout.write(`${json({ runs: runs.map(summary) })}\n`);
     return 0;
   }
   if (runs.length === 0) {
@@ -100,7 +104,7 @@ interface Attempt {
 function show(journal: JournalLike, runId: string, format: string, io: CommandIO): number {
   const run = journal.getRun(runId);
   if (run === undefined) {
-    io.stderr.write(`flowspec runs: no run "${runId}" in this journal\n`);
+    io.stderr.write(`flowspec runs: no run "${printable(runId)}" in this journal\n`);
     return 1;
   }
   const entries = journal.read(runId);
@@ -151,7 +155,7 @@ function show(journal: JournalLike, runId: string, format: string, io: CommandIO
   const outcome: { result: { type: string; data: unknown } } | { error: { name: string; message: string } } | null =
     run.outcome === null ? null : "result" in run.outcome ? { result: run.outcome.result } : { error: { name: run.outcome.error.name, message: run.outcome.error.message } };
   if (format === "json") {
-    io.stdout.write(`${JSON.stringify({ run: summary(run), outcome, attempts: [...attempts.values()], timeline }, null, 2)}\n`);
+    io.stdout.write(`${json({ run: summary(run), outcome, attempts: [...attempts.values()], timeline })}\n`);
     return 0;
   }
   const lines = [
@@ -163,8 +167,14 @@ function show(journal: JournalLike, runId: string, format: string, io: CommandIO
     `attempts: ${attempts.size} (${[...attempts.values()].filter((a) => a.outcome === "interrupted").length} interrupted by a crash or stop)`,
     outcome === null ? "outcome: none yet" : "result" in outcome ? `outcome: ${outcome.result.type} ${brief(outcome.result.data)}` : `outcome: ${outcome.error.name}: ${outcome.error.message}`,
   ];
-  io.stdout.write(`${lines.join("\n")}\n`);
+  io.stdout.write(`${lines.map(printable).join("\n")}\n`);
   return 0;
+}
+
+/** Pretty JSON with the characters JSON.stringify leaves raw (DEL, C1 controls, separators, bidi
+ * overrides) written as `\uXXXX` escapes: the same value, safe to print to a terminal. */
+function json(value: unknown): string {
+  return JSON.stringify(value, null, 2).split("\n").map(printable).join("\n");
 }
 
 function brief(value: unknown): string {
@@ -176,7 +186,11 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n") + "\n";
+/** Aligned columns of escaped cells. Widths come from a loop, not `Math.max(...column)`: a journal
+ * can hold more runs than a call has room for arguments. */
+function table(rows: readonly (readonly string[])[]): string {
+  const safe = rows.map((r) => r.map(printable));
+  const widths = safe[0]!.map(() => 0);
+  for (const r of safe) r.forEach((c, i) => (widths[i] = Math.max(widths[i]!, c.length)));
+  return safe.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n") + "\n";
 }

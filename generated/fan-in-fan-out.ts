@@ -4,11 +4,11 @@ import {
   Event,
   StopEvent,
   Workflow,
+  z,
   type StepContext,
   type WorkflowDefinition,
   type WorkflowOptions,
 } from "flowspec/runtime";
-import { z } from "zod";
 
 export class FanOutStart extends Event {
   static override readonly typeName = "FanOutStart";

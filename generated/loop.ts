@@ -5,11 +5,11 @@ import {
   StartEvent,
   StopEvent,
   Workflow,
+  z,
   type StepContext,
   type WorkflowDefinition,
   type WorkflowOptions,
 } from "flowspec/runtime";
-import { z } from "zod";
 import { createCoin, type Coin } from "../specs/support/coin.js";
 
 export class LoopEvent extends Event {

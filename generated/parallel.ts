@@ -5,11 +5,11 @@ import {
   StartEvent,
   StopEvent,
   Workflow,
+  z,
   type StepContext,
   type WorkflowDefinition,
   type WorkflowOptions,
 } from "flowspec/runtime";
-import { z } from "zod";
 
 export class StepTwoEvent extends Event {
   static override readonly typeName = "StepTwoEvent";

@@ -1,5 +1,6 @@
 // flowspec/runtime: what generated workflow code imports. No compiler code lives here.
 
+export { z } from "zod"; // generated code takes zod from here, so an app depends on flowspec alone
 export { Event, StartEvent, StopEvent, InputRequiredEvent, HumanResponseEvent, BUILT_IN_EVENTS } from "./event.js";
 export type { EventClass, EventKind } from "./event.js";
 export {

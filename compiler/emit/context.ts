@@ -57,7 +57,8 @@ export function runtime(ctx: EmitContext, name: string, typeOnly = false): strin
   return ctx.imports.use(ctx.options.runtimeImport, name, typeOnly);
 }
 
-/** zod's `z`, recorded as used. */
+/** zod's `z`, recorded as used. It comes from the runtime, which re-exports it, so an app depends on
+ * flowspec alone (with pnpm's strict layout, a bare `zod` import fails unless the app lists zod). */
 export function zod(ctx: EmitContext): string {
-  return ctx.imports.use("zod", "z");
+  return runtime(ctx, "z");
 }

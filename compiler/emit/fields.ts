@@ -4,7 +4,7 @@
 
 import type { FieldModel } from "../model.js";
 import { OBJECT_MEMBERS } from "../checks/reserved.js";
-import type { EmitContext } from "./context.js";
+import { zod, type EmitContext } from "./context.js";
 import { EmitError } from "./emit-error.js";
 import { propertyName } from "./escape.js";
 import { fieldSchema } from "./field-schema.js";
@@ -41,7 +41,7 @@ export function writeFieldMembers(ctx: EmitContext, w: SourceWriter, fields: rea
 /** `z.object({ ... })`, one field per line; `z.object({})` without fields. Writes the expression only,
  * so the caller can end the statement. */
 export function writeObjectSchema(ctx: EmitContext, w: SourceWriter, fields: readonly FieldModel[], owner?: string): void {
-  const z = ctx.imports.use("zod", "z");
+  const z = zod(ctx);
   if (fields.length === 0) {
     w.write(`${z}.object({})`);
     return;

@@ -1,4 +1,4 @@
-// Output: import { Event, Workflow, type StepContext } from "flowspec/runtime";
+// Output: import { Event, Workflow, z, type StepContext } from "flowspec/runtime";
 // Emitters ask for a name when they write it, so the module imports exactly what it uses: nothing
 // unused, nothing missing. Modules are sorted (packages, then relative paths), names within a module
 // (values, then types), all by code point so the order never depends on the machine's locale.

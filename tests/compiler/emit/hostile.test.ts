@@ -86,7 +86,6 @@ describe("a hostile spec", () => {
   test("gives exactly the declarations a benign spec would (nothing injected)", () => {
     expect(outline(file)).toEqual([
       "import flowspec/runtime",
-      "import zod",
       "import ./support/tool.js",
       "interface Payload",
       "const PayloadSchema",

@@ -1,6 +1,7 @@
 // Subcommand table. Each command lives in its own module.
 
 import { UsageError, type Command, type CommandIO } from "./types.js";
+import { packageVersion } from "./version.js";
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import("./check.js")).checkCommand,
@@ -18,6 +19,7 @@ export const USAGE = `usage:
   flowspec graph <spec> [--format mermaid|dot]
   flowspec init [name]
   flowspec runs list|show <runId> [--journal FILE] [--format text|json]
+  flowspec --version
 `;
 
 export async function runCommand(argv: string[], io: CommandIO): Promise<number> {
@@ -25,6 +27,10 @@ export async function runCommand(argv: string[], io: CommandIO): Promise<number>
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     (name === undefined ? io.stderr : io.stdout).write(USAGE);
     return name === undefined ? 2 : 0;
+  }
+  if (name === "--version" || name === "-v") {
+    io.stdout.write(`${packageVersion()}\n`);
+    return 0;
   }
   const load = COMMANDS[name];
   if (!load) {

@@ -24,7 +24,8 @@ const ANSI = { dim: "\u001b[2m", red: "\u001b[31m", yellow: "\u001b[33m", reset:
 
 /** Renders the frame; the empty string when the span lies outside the source. */
 export function formatCodeFrame(source: string, span: Span, options: CodeFrameOptions = {}): string {
-  const lines = source.split("\n").map((line) => line.replace(/\r$/, ""));
+  // Every YAML 1.2 line break: CR LF, LF, and a lone CR (load.ts counts lines the same way).
+  const lines = source.split(/\r\n|\r|\n/);
   // The empty "line" after a final newline is context nobody needs, unless the span is on it (end of file).
   if (lines.length > 1 && lines.at(-1) === "" && span.line < lines.length) lines.pop();
   if (span.line < 1 || span.line > lines.length) return "";

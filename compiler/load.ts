@@ -41,8 +41,11 @@ export function loadYaml(source: string, file?: string): LoadResult {
     return { data: undefined, locator, diagnostics: [diagnostic("yaml-syntax", message, { line: 1, column: 1 }, file)] };
   }
 
-  const lineCounter = countLines(source);
-  const doc = parseDocument(source, {
+  // YAML 1.2 ends a line at CR LF, LF or a lone CR; the parser only knows the first two. A lone CR
+  // becomes LF (same length, so every offset still points into the text the user wrote).
+  const text = source.replace(/\r(?!\n)/g, "\n");
+  const lineCounter = countLines(text);
+  const doc = parseDocument(text, {
     prettyErrors: false,
     // yaml's own duplicate-key check compares every key with every other (quadratic on huge
     // mappings); findStructuralProblems does it in linear time instead.
@@ -84,7 +87,7 @@ export function loadYaml(source: string, file?: string): LoadResult {
  * Line starts read from the text itself. The parser's own LineCounter (`parseDocument(source, {
  * lineCounter })`) only hears of the line breaks in tokens it understood: after a syntax error it can
  * skip lines (`*a: 1\nworkflow: X` put `workflow` on line 1), and every later position is wrong.
- * Like the parser, only `\n` ends a line (`\r\n` does, a lone `\r` does not).
+ * Called on the text with lone `\r`s already turned into `\n`, so `\n` ends every line.
  */
 function countLines(source: string): LineCounter {
   const lineCounter = new LineCounter();

@@ -31,6 +31,8 @@ export function quoteList(names: readonly string[]): string {
 /** A value as it would appear in YAML-ish text, for messages: `"abc"`, `12`, `[1, 2]`. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
+  // JSON would print these as null; YAML spells them .inf, -.inf, .nan (1e400 also reads as .inf).
+  if (typeof value === "number" && !Number.isFinite(value)) return Number.isNaN(value) ? ".nan (not a number)" : value > 0 ? ".inf (infinity)" : "-.inf (minus infinity)";
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

@@ -38,7 +38,12 @@ function typeProblem(value: unknown, type: TypeRef, scope: ValueScope, where: st
   const wrong = () => `${subject(where)}must be ${article(type)}, not ${describeValue(value)}`;
   switch (type.kind) {
     case "primitive":
-      return fitsPrimitive(value, type.name) ? undefined : wrong();
+      if (fitsPrimitive(value, type.name)) return undefined;
+      // YAML's `.inf`, `-.inf`, `.nan`, and numbers too large for a double (`1e400`, read as infinity).
+      if (typeof value === "number" && !Number.isFinite(value) && (type.name === "number" || type.name === "integer")) {
+        return `${subject(where)}must be a finite ${type.name === "integer" ? "integer" : "number"}, not ${describeValue(value)}`;
+      }
+      return wrong();
     case "array":
       if (!Array.isArray(value)) return wrong();
       for (let i = 0; i < value.length; i++) {

@@ -34,12 +34,15 @@ export const GLOBAL_NAMES: ReadonlySet<string> = new Set([
   "Math", "AbortSignal",
 ]);
 
-/** Members a generated `<Workflow>Base` inherits, which a step method must not override. The runtime
- * keeps everything else in `#private` fields, so it cannot collide with a step. */
-export const WORKFLOW_MEMBERS: ReadonlySet<string> = new Set([
-  "constructor", "run", "resume", "resumeAll", "then",
-  "toString", "toLocaleString", "valueOf", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable",
-]);
+/**
+ * Every member of runtime/workflow.ts's `Workflow` class, its private and internal methods included:
+ * TypeScript's `private` is a compile-time check only, so a step method named `runDurable` (from a step
+ * `run_durable`) would replace the runtime's own at run time, and `flow.run()` would call the user's
+ * code. tests/compiler/reserved.test.ts enumerates `Workflow.prototype` and fails when a member is
+ * missing here, so a method the runtime adds cannot go unprotected. (The compiler does not import the
+ * runtime to read them: `check` must not load the runtime.)
+ */
+export const WORKFLOW_CLASS_MEMBERS: readonly string[] = ["constructor", "run", "runDurable", "startDurable", "resume", "resumeAll"];
 
 /**
  * Names every object inherits from `Object.prototype`. No field (of an event, a type or the state) may
@@ -62,3 +65,8 @@ export function moduleNameOwner(name: string): string | undefined {
   if (GLOBAL_NAMES.has(name)) return `the global '${name}'`;
   return undefined;
 }
+
+/** Members a generated `<Workflow>Base` inherits, which a step method must not override: the runtime
+ * class's own (above), those of every object, `then` (a workflow with a `then` method would be taken
+ * for a promise by `await`) and the phantom `__state` type member. */
+export const WORKFLOW_MEMBERS: ReadonlySet<string> = new Set([...WORKFLOW_CLASS_MEMBERS, ...OBJECT_MEMBERS, "then", "__state"]);

@@ -18,6 +18,8 @@ export type DiagnosticCode =
   | "unproduced-event"
   | "accepts-stop-event"
   | "routed-stream-event"
+  | "wrong-start-event"
+  | "no-human-response-step"
   | "no-stop-path"
   | "dead-end-step"
   | "unused-event"

@@ -140,7 +140,8 @@ describe("graph verdicts", () => {
         first: { accepts: StartEvent, emits: Next }
         second: { accepts: Next, emits: StopEvent }
     `);
-    expect(report(spec)).toEqual([`no-start-step@${at(spec, "Go:")}`]);
+    // Only wrong-start-event (StartEvent never occurs here) says why, at the mention.
+    expect(report(spec)).toEqual([`no-start-step@${at(spec, "Go:")}`, `wrong-start-event@${at(spec, "StartEvent")}`]);
   });
 
   it("reports no-stop-path at the workflow name, without dead ends", () => {

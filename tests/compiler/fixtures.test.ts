@@ -13,13 +13,13 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const fixturesDir = join(root, "tests/fixtures/invalid");
 const specsDir = join(root, "specs");
 
-/** Every code in DESIGN.md's table, plus the `unsafe-module-path` warning. */
+/** Every code in DESIGN.md's table, plus the codes README.md's "Additions to the contract" lists. */
 const ALL_CODES: DiagnosticCode[] = [
   "yaml-syntax", "schema", "invalid-identifier", "duplicate-name", "unknown-event", "unknown-type",
   "unknown-resource", "invalid-default", "state-field-needs-default", "multiple-start-events",
   "no-start-step", "unreachable-step", "unconsumed-event", "unproduced-event", "accepts-stop-event",
   "routed-stream-event", "no-stop-path", "dead-end-step", "unused-event", "unused-resource",
-  "unused-type", "unsafe-module-path",
+  "unused-type", "unsafe-module-path", "wrong-start-event", "no-human-response-step",
 ];
 
 interface Expected {

@@ -36,6 +36,7 @@ describe("graph checks against a reference implementation", () => {
     for (const code of [
       "valid", "no-start-step", "unreachable-step", "unconsumed-event", "unproduced-event", "accepts-stop-event",
       "routed-stream-event", "no-stop-path", "dead-end-step", "unused-event", "multiple-start-events",
+      "wrong-start-event", "no-human-response-step",
     ]) {
       expect(seen.get(code) ?? 0, code).toBeGreaterThanOrEqual(3);
     }

@@ -25,7 +25,7 @@ const MAX_MS = 2000;
 const CODES = new Map<string, "error" | "warning">([
   ...["yaml-syntax", "schema", "invalid-identifier", "duplicate-name", "unknown-event", "unknown-type", "unknown-resource", "invalid-default",
     "state-field-needs-default", "multiple-start-events", "no-start-step", "unreachable-step", "unconsumed-event", "unproduced-event",
-    "accepts-stop-event", "routed-stream-event", "no-stop-path", "dead-end-step"].map((code) => [code, "error"] as const),
+    "accepts-stop-event", "routed-stream-event", "no-stop-path", "dead-end-step", "wrong-start-event", "no-human-response-step"].map((code) => [code, "error"] as const),
   ...["unused-event", "unused-resource", "unused-type", "unsafe-module-path"].map((code) => [code, "warning"] as const),
 ]);
 
@@ -44,8 +44,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** Problems with one diagnostic, as text (empty when it is well formed). */
 export function diagnosticProblems(source: string, d: Diagnostic): string[] {
-  // Lines as the YAML parser counts them: a lone CR does not end a line there (a CRLF does).
-  const lines = source.split("\n").map((line, i, all) => (i < all.length - 1 ? line.replace(/\r$/, "") : line));
+  // YAML 1.2 line breaks: CR LF, LF, and a lone CR.
+  const lines = source.split(/\r\n|\r|\n/);
   const problems: string[] = [];
   const where = `${d.code} at ${d.line}:${d.column}`;
   const inside = (line: number, column: number) => Number.isInteger(line) && Number.isInteger(column) && line >= 1 && line <= lines.length && column >= 1 && column <= lines[line - 1]!.length + 1;

@@ -9,13 +9,18 @@
 //     declared start event (`multiple-start-events`, but still an entry point);
 //   - no step accepts the start event → `no-start-step`, and nothing about reachability;
 //   - a step no root reaches → `unreachable-step`, unless every event it accepts is already an error
-//     (stream, stop, or an event/stop no step emits): that error explains it;
+//     (stream, stop, an event/stop/input_required no step emits, or StartEvent when it is not the
+//     start event): that error explains it;
 //   - no stop event is reached → `no-stop-path`, and no dead ends;
 //   - a reached step with no path to a stop event → `dead-end-step`, unless one of its emits is already
-//     an error (a stream event, or an `event` nobody accepts);
+//     an error (a stream event, an `event` nobody accepts, or an input_required nobody can answer);
 //   - per mention: accepting a stream event or emitting one → `routed-stream-event`, accepting a stop
-//     event → `accepts-stop-event`, accepting an event/stop event no step emits → `unproduced-event`;
-//   - per event: an `event` emitted but never accepted → `unconsumed-event`, at its first emitter;
+//     event → `accepts-stop-event`, accepting an event/stop/input_required event no step emits →
+//     `unproduced-event`, accepting StartEvent when the spec declares its own start event →
+//     `wrong-start-event` (it never occurs);
+//   - per event: an `event` emitted but never accepted → `unconsumed-event`, at its first emitter; an
+//     `input_required` event emitted when no step accepts any human_response event →
+//     `no-human-response-step`, at its first emitter;
 //   - a declared event no step names, not a stream and not the start event → `unused-event`.
 
 import fc from "fast-check";
@@ -130,12 +135,15 @@ export function referenceVerdict(graph: RandomGraph): Set<string> {
   for (const extra of declaredStarts.slice(1)) verdict.add(`multiple-start-events:${extra}`);
 
   // Per mention.
-  const isUnproduced = (name: string) => (kind(name) === "event" || kind(name) === "stop") && !emitted.has(name);
+  const isUnproduced = (name: string) => ["event", "stop", "input_required"].includes(kind(name)) && !emitted.has(name);
+  const isOtherStart = (name: string) => name === "StartEvent" && start !== "StartEvent";
+  const answered = [...accepted].some((name) => kind(name) === "human_response");
   for (const step of graph.steps) {
     for (const name of step.accepts) {
       if (kind(name) === "stream") verdict.add(`routed-stream-event:${step.name}/${name}`);
       if (kind(name) === "stop") verdict.add(`accepts-stop-event:${step.name}/${name}`);
       if (isUnproduced(name)) verdict.add(`unproduced-event:${step.name}/${name}`);
+      if (isOtherStart(name)) verdict.add(`wrong-start-event:${step.name}/${name}`);
     }
     for (const name of step.emits) if (kind(name) === "stream") verdict.add(`routed-stream-event:${step.name}/${name}`);
   }
@@ -144,6 +152,11 @@ export function referenceVerdict(graph: RandomGraph): Set<string> {
     if (kind(name) !== "event" || accepted.has(name)) continue;
     const first = graph.steps.find((step) => step.emits.includes(name))!;
     verdict.add(`unconsumed-event:${first.name}/${name}`);
+  }
+  for (const name of new Set(graph.steps.flatMap((step) => step.emits))) {
+    if (kind(name) !== "input_required" || answered) continue;
+    const first = graph.steps.find((step) => step.emits.includes(name))!;
+    verdict.add(`no-human-response-step:${first.name}/${name}`);
   }
   for (const event of graph.events) {
     if (event.kind === "stream" || event.name === start || emitted.has(event.name) || accepted.has(event.name)) continue;
@@ -183,7 +196,7 @@ export function referenceVerdict(graph: RandomGraph): Set<string> {
 
   for (const step of graph.steps) {
     if (reached.has(`step:${step.name}`)) continue;
-    const everyAcceptBroken = step.accepts.every((name) => kind(name) === "stream" || kind(name) === "stop" || isUnproduced(name));
+    const everyAcceptBroken = step.accepts.every((name) => kind(name) === "stream" || kind(name) === "stop" || isUnproduced(name) || isOtherStart(name));
     if (!everyAcceptBroken) verdict.add(`unreachable-step:${step.name}`);
   }
   if (![...reached].some(isStop)) {
@@ -193,7 +206,9 @@ export function referenceVerdict(graph: RandomGraph): Set<string> {
   for (const step of graph.steps) {
     if (!reached.has(`step:${step.name}`)) continue;
     if ([...reach([`step:${step.name}`])].some(isStop)) continue;
-    const someEmitBroken = step.emits.some((name) => kind(name) === "stream" || (kind(name) === "event" && !accepted.has(name)));
+    const someEmitBroken = step.emits.some(
+      (name) => kind(name) === "stream" || (kind(name) === "event" && !accepted.has(name)) || (kind(name) === "input_required" && !answered),
+    );
     if (!someEmitBroken) verdict.add(`dead-end-step:${step.name}`);
   }
   return verdict;

@@ -5,17 +5,17 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { run } from "../support/run-command.js";
 
-const VERSION = (JSON.parse(readFileSync("package.json", "utf8")) as { version: string }).version;
+const { version: VERSION, bin: { flowspec: BIN } } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string; bin: { flowspec: string } };
 
 describe("flowspec --version", () => {
   test.each(["--version", "-v"])("%s prints the package version and exits 0", async (flag) => {
     expect(await run([flag], process.cwd())).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: "" });
   });
 
-  test("the built binary finds its package.json too (dist/ is one folder deeper)", () => {
+  test.each(["dist/compiler/cli.js", BIN])("the built %s finds its package.json too (it sits deeper than the sources)", (bin) => {
     // npm test builds dist/ first; `npm ci` builds it through `prepare`.
-    expect(existsSync("dist/compiler/cli.js"), "dist/ is not built: run npm run build").toBe(true);
-    const res = spawnSync(process.execPath, ["dist/compiler/cli.js", "--version"], { encoding: "utf8" });
+    expect(existsSync(bin), "dist/ is not built: run npm run build").toBe(true);
+    const res = spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8" });
     expect({ status: res.status, stdout: res.stdout, stderr: res.stderr }).toEqual({ status: 0, stdout: `${VERSION}\n`, stderr: "" });
   });
 

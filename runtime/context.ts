@@ -3,8 +3,10 @@
 
 import { CONTEXT, WORKFLOW, type ContextInternals, type WorkflowLike } from "./internals.js";
 import { Mutex } from "./lock.js";
-import type { Event } from "./event.js";
-import { createRunState, type RunStatus } from "./run-state.js";
+import { eventClassOf, type Event } from "./event.js";
+import { classInfo } from "./routing.js";
+import { contextStatus, createRunState, RESUMABLE, type ContextStatus } from "./run-state.js";
+import { finishedError, refusalOf } from "./sends.js";
 import { restoreContext, serializeContext, type ContextJSON } from "./serialize.js";
 import type { SendEventOptions } from "./step-context.js";
 import { ContextStore, submitToContext } from "./store.js";
@@ -50,9 +52,12 @@ export class Context<State = Record<string, unknown>> {
     this.store = new ContextStore<State>(this[CONTEXT], null);
   }
 
-  /** Where the context's (last) run stands. */
-  get status(): RunStatus {
-    return this[CONTEXT].run.status;
+  /**
+   * Where the context's (last) run stands. `waiting`: running, with no step in flight and nothing
+   * queued, so nothing happens until an event arrives from outside (a human's answer, say).
+   */
+  get status(): ContextStatus {
+    return contextStatus(this[CONTEXT].run);
   }
 
   /** The current or last run's id, or null before the first run. */
@@ -67,20 +72,27 @@ export class Context<State = Record<string, unknown>> {
 
   /**
    * Sends an event into the run from outside (a `HumanResponseEvent`, say): to every step that
-   * accepts it, or to `options.step` only. An invalid event or target fails the running run.
-   * With no run going the event waits in the context for the run that resumes it, and an invalid
-   * event or target throws instead.
+   * accepts it, or to `options.step` only. Refused at once (throws) when the event is invalid,
+   * when no step of the run accepts it (the error lists the events it accepts), or when the run
+   * has finished. With no run going, a paused, cancelled or timed-out run keeps the event for the
+   * run that resumes it.
    */
   sendEvent(ev: Event, options?: SendEventOptions): void {
     assertEvent(ev, "sendEvent");
     const ci = this[CONTEXT];
+    const target = options?.step ?? null;
     if (ci.driver !== null) {
-      ci.driver.send(ev, options?.step ?? null, null);
+      ci.driver.sendFromOutside(ev, target);
       return;
     }
-    const error = checkEvent(ev);
+    const cls = classInfo(ci.env, eventClassOf(ev));
+    const status = ci.run.status;
+    const error =
+      checkEvent(ev, cls) ??
+      (RESUMABLE.has(status) ? null : finishedError(ci.env.workflow, ci.run.runId, status === "idle" ? "not started" : status)) ??
+      refusalOf(ci.env, cls, target);
     if (error !== null) throw error;
-    submitToContext(ci, { type: "event_sent", event: ev, target: options?.step ?? null, from: null });
+    submitToContext(ci, { type: "event_sent", event: ev, target, from: null });
   }
 
   /** Writes an event to the running run's stream; dropped when no run is going. */

@@ -4,6 +4,8 @@ import { eventClassOf } from "./event.js";
 import type { RunDriver } from "./driver.js";
 import { MAX_TIMER_MS } from "./driver-timers.js";
 import { isThenable } from "./resources.js";
+import { WorkflowTimeoutError } from "./errors.js";
+import { failedTick } from "./sends.js";
 import { AttemptContext } from "./step-context.js";
 import type { Command, StartAttemptCommand } from "./ticks.js";
 
@@ -39,40 +41,46 @@ export function execCommand(d: RunDriver, c: Command): void {
   }
 }
 
-/** Runs one step attempt (from the trampoline): arms its timeout, calls the step, submits its outcome. */
+/** Runs one step attempt (from the trampoline): arms its timeout, calls the step, ends the attempt with its outcome. */
 export function startAttempt(d: RunDriver, c: StartAttemptCommand): void {
   const step = d.env.steps[c.step]!;
   let signal = d.signal;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  if (step.timeout !== null && step.timeout * 1000 <= MAX_TIMER_MS) {
+  let actx: AttemptContext;
+  const seconds = step.timeout;
+  if (seconds !== null && seconds * 1000 <= MAX_TIMER_MS) {
     const attemptController = new AbortController();
     signal = AbortSignal.any([signal, attemptController.signal]);
-    timer = d.timers.armAttempt(step.name, c, step.timeout, attemptController);
+    timer = d.timers.armAttempt(seconds, () => {
+      const error = new WorkflowTimeoutError(`Step "${step.name}" attempt ${c.attempt} timed out after ${seconds}s`, seconds, [step.name]);
+      attemptController.abort(error);
+      d.settleAttempt(actx, failedTick(actx, error));
+    });
   }
   if (d.journal !== null) d.journal.recordAttempt(step.name, c.seq, c.attempt);
-  const actx = new AttemptContext(d, c.step, step.name, c.seq, c.event, c.attempt, signal);
+  actx = new AttemptContext(d, step, c.seq, c.event, c.attempt, signal);
   if (d.verbose) d.print(`${step.name} attempt ${c.attempt} on ${eventClassOf(c.event).typeName}`);
   let out: unknown;
   try {
     out = d.invoker.invoke(step, c.event, actx);
   } catch (error) {
     if (timer !== null) d.timers.clear(timer);
-    d.submit({ type: "attempt_failed", step: step.name, seq: c.seq, attempt: c.attempt, error });
+    d.endAttempt(actx, failedTick(actx, error));
     return;
   }
   if (isThenable(out)) {
     out.then(
       (value) => {
         if (timer !== null) d.timers.clear(timer);
-        d.settle(d.invoker.outcome(step, c, value));
+        d.settleAttempt(actx, d.invoker.outcome(actx, value));
       },
       (error: unknown) => {
         if (timer !== null) d.timers.clear(timer);
-        d.settle({ type: "attempt_failed", step: step.name, seq: c.seq, attempt: c.attempt, error });
+        d.settleAttempt(actx, failedTick(actx, error));
       },
     );
   } else {
     if (timer !== null) d.timers.clear(timer);
-    d.submit(d.invoker.outcome(step, c, out));
+    d.endAttempt(actx, d.invoker.outcome(actx, out));
   }
 }

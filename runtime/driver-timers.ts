@@ -1,7 +1,6 @@
 // The run's timers (run timeout, retry delays, attempt timeouts): each fires a tick, all are cleared when the run ends.
 
-import { WorkflowTimeoutError } from "./errors.js";
-import type { ScheduleRetryCommand, StartAttemptCommand, Tick } from "./ticks.js";
+import type { ScheduleRetryCommand, Tick } from "./ticks.js";
 
 /** setTimeout's ceiling; longer delays mean "never" here. */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -39,14 +38,11 @@ export class RunTimers {
     this.pending.add(handle);
   }
 
-  /** Arms an attempt's timeout: when it fires it aborts `controller` and fails the attempt. */
-  armAttempt(step: string, c: StartAttemptCommand, seconds: number, controller: AbortController): TimerHandle {
+  /** Arms an attempt's timeout: `fire` runs when it elapses (unless cleared first). */
+  armAttempt(seconds: number, fire: () => void): TimerHandle {
     const timer = setTimeout(() => {
       this.pending.delete(timer);
-      const message = `Step "${step}" attempt ${c.attempt} timed out after ${seconds}s`;
-      const error = new WorkflowTimeoutError(message, seconds, [step]);
-      controller.abort(error);
-      this.host.settle({ type: "attempt_failed", step, seq: c.seq, attempt: c.attempt, error });
+      fire();
     }, seconds * 1000);
     this.pending.add(timer);
     return timer;

@@ -7,25 +7,27 @@
 // Split by concern: driver-commands.ts (executing commands, attempts), driver-timers.ts,
 // driver-journal.ts (recording a journaled run); this module orchestrates and settles the run.
 
-import { StopEvent, Event, type EventClass } from "./event.js";
+import { StopEvent, Event, eventClassOf, type EventClass } from "./event.js";
 import { planCollect } from "./collect.js";
 import { EventStream } from "./event-stream.js";
 import { WORKFLOW, type ContextInternals, type WorkflowInternals, type WorkflowLike } from "./internals.js";
 import { CommandBuffer, reduceInto } from "./reduce.js";
 import { StepInvoker } from "./invoke.js";
-import { RESUMABLE } from "./run-state.js";
-import type { RunEnv } from "./routing.js";
+import { contextStatus, RESUMABLE, type ContextStatus } from "./run-state.js";
+import { classInfo, type RunEnv } from "./routing.js";
 import type { AttemptContext } from "./step-context.js";
+import { describeThrown, isError } from "./thrown.js";
 import { ContextStore } from "./store.js";
 import { Trampoline } from "./trampoline.js";
 import type { RunResumedTick, RunStartedTick, StartAttemptCommand, Tick } from "./ticks.js";
-import { assertEvent } from "./validate.js";
+import { assertEvent, checkEvent } from "./validate.js";
+import { emitError, failedTick, finishedError, refusalOf } from "./sends.js";
 import type { JournalStatus, RunOutcome } from "./journal.js";
 import type { JournaledRun } from "./journal-writer.js";
 import type { StreamLog } from "./stream-log.js";
 import { serializeContext } from "./serialize.js";
 import { execCommand, startAttempt } from "./driver-commands.js";
-import { journalStatus, RunJournal, type DriverJournalOptions } from "./driver-journal.js";
+import { journalStatus, RunJournal, UnjournalableError, type DriverJournalOptions } from "./driver-journal.js";
 import { RunTimers } from "./driver-timers.js";
 
 export type { DriverJournalOptions } from "./driver-journal.js";
@@ -37,12 +39,11 @@ export class RunDriver implements JournaledRun {
   /** The run's outcome: the handler's promise. Never rejects unobserved (see constructor). */
   readonly promise: Promise<unknown>;
   readonly stream: EventStream;
-  /** The store as this run's steps see it: writes dropped once the run ended. */
-  readonly store: ContextStore<Record<string, unknown>>;
   /** The journaled run's replayable stream (instead of `stream`). */
   readonly log: StreamLog | null = null;
   entrySeq = 1;
   sinceSnapshot = 0;
+  snapshotEvery = 1000;
   // Internal to the driver-*.ts modules (not private so driver-commands.ts can reach them).
   /** @internal */ readonly env: RunEnv;
   /** @internal */ readonly verbose: boolean;
@@ -58,6 +59,8 @@ export class RunDriver implements JournaledRun {
   private readonly wi: WorkflowInternals;
   private readonly commands = new CommandBuffer();
   private submitting = false;
+  /** Attempts with end hooks (a pending state edit holding the lock). */
+  private hooked: Set<AttemptContext> | null = null;
   private onSettled: (() => void) | undefined;
 
   constructor(
@@ -73,13 +76,13 @@ export class RunDriver implements JournaledRun {
       this.entrySeq = journal.entrySeq;
       this.log = this.journal.log;
       this.sinceSnapshot = journal.sinceSnapshot;
+      this.snapshotEvery = journal.snapshotEvery;
       this.onSettled = journal.onSettled;
     }
     this.wi = workflow[WORKFLOW];
     this.env = this.wi.env;
     this.verbose = this.wi.verbose;
     this.stream = new EventStream();
-    this.store = new ContextStore(ci, this);
     this.invoker = new StepInvoker(workflow, this.wi);
     this.promise = new Promise((resolve, reject) => {
       this.resolveRun = resolve;
@@ -134,15 +137,39 @@ export class RunDriver implements JournaledRun {
     }
   }
 
-  /** `sendEvent` from a step (`from` its name) or from outside (`from` null). */
-  send(ev: Event, target: string | null, from: string | null): void {
-    if (!this.live) return;
+  /** `sendEvent` from a step attempt: fenced, checked against the step's `emits`. */
+  sendFromStep(actx: AttemptContext, ev: Event, target: string | null): void {
+    if (!actx.live) return;
     assertEvent(ev, "sendEvent");
-    const error = this.invoker.check(ev);
-    this.submit(error === null ? { type: "event_sent", event: ev, target, from } : { type: "run_failed", error });
+    const cls = classInfo(this.env, eventClassOf(ev));
+    const error = emitError(actx.step, cls, "sent") ?? checkEvent(ev, cls);
+    if (error !== null) return this.submit({ type: "run_failed", error });
+    const tick: Tick = { type: "event_sent", event: ev, target, from: actx.stepName };
+    if (cls.kind === "input_required") actx.hold(tick);
+    else this.submitFromAttempt(actx, tick);
   }
 
-  /** `writeEventToStream`. */
+  /** `sendEvent` from outside the run (`handler.ctx.sendEvent`): refused at once unless this run accepts it. */
+  sendFromOutside(ev: Event, target: string | null): void {
+    const cls = classInfo(this.env, eventClassOf(ev));
+    const error = checkEvent(ev, cls) ?? (this.live ? null : finishedError(this.env.workflow, this.runId)) ?? refusalOf(this.env, cls, target);
+    if (error !== null) throw error;
+    this.submit({ type: "event_sent", event: ev, target, from: null });
+  }
+
+  /** `writeEventToStream` from a step attempt: fenced; an `input_required` event waits for the outcome. */
+  writeFromStep(actx: AttemptContext, ev: Event): void {
+    if (!actx.live) return;
+    assertEvent(ev, "writeEventToStream");
+    const cls = classInfo(this.env, eventClassOf(ev));
+    const error = checkEvent(ev, cls);
+    if (error !== null) return this.submit({ type: "run_failed", error });
+    const tick: Tick = { type: "stream_written", event: ev };
+    if (cls.kind === "input_required") actx.hold(tick);
+    else this.submitFromAttempt(actx, tick);
+  }
+
+  /** `writeEventToStream` from outside the run. */
   writeToStream(ev: Event): void {
     if (!this.live) return;
     assertEvent(ev, "writeEventToStream");
@@ -152,15 +179,75 @@ export class RunDriver implements JournaledRun {
 
   /** `collectEvents` of one attempt. */
   collect(actx: AttemptContext, ev: Event, types: readonly EventClass[]): Event[] | null {
-    if (!this.live) return null;
+    if (!actx.live) return null;
     assertEvent(ev, "collectEvents");
-    const st = this.ci.run.steps[actx.stepIndex]!;
+    const st = this.ci.run.steps[actx.step.index]!;
     const seq = ev === actx.event ? actx.seq : this.ci.run.nextSeq;
     const plan = planCollect(st, ev, seq, types);
     if (plan.add !== null || plan.take.length > 0) {
-      this.submit({ type: "collected", step: actx.stepName, by: actx.seq, add: plan.add, take: plan.take });
+      this.submitFromAttempt(actx, { type: "collected", step: actx.stepName, by: actx.seq, add: plan.add, take: plan.take });
     }
     return plan.result;
+  }
+
+  /** The store a step attempt sees: its writes go through the attempt. */
+  storeFor(actx: AttemptContext): ContextStore<Record<string, unknown>> {
+    return new ContextStore(this.ci, actx);
+  }
+
+  /**
+   * Applies a tick an attempt made. A value the journal cannot encode fails the attempt (naming
+   * the step and where the value is) and throws that error to the step's code.
+   */
+  submitFromAttempt(actx: AttemptContext, tick: Tick): void {
+    try {
+      this.submit(tick);
+    } catch (error) {
+      if (!(error instanceof UnjournalableError)) throw error;
+      const stepError = error.forStep(actx.stepName);
+      this.endAttempt(actx, failedTick(actx, stepError));
+      throw stepError;
+    }
+  }
+
+  /**
+   * Ends an attempt with its outcome: fences it, publishes what it held (its `input_required`
+   * events), then applies the outcome; all in one turn, so one journal batch. An outcome the
+   * journal cannot encode becomes the attempt's failure.
+   */
+  endAttempt(actx: AttemptContext, outcome: Tick): void {
+    const held = actx.end();
+    if (held === null || !this.live) return;
+    let tick = outcome;
+    try {
+      for (const h of held) this.submit(h);
+    } catch (error) {
+      if (!(error instanceof UnjournalableError)) throw error;
+      tick = failedTick(actx, error.forStep(actx.stepName));
+    }
+    try {
+      this.submit(tick);
+    } catch (error) {
+      if (!(error instanceof UnjournalableError)) throw error;
+      this.submit(failedTick(actx, error.forStep(actx.stepName)));
+    }
+  }
+
+  /** `endAttempt` from a callback (the step's promise, its timeout), then runs the attempts it started. */
+  settleAttempt(actx: AttemptContext, outcome: Tick): void {
+    const outer = this.attempts.enter();
+    try {
+      this.endAttempt(actx, outcome);
+    } catch (error) {
+      this.crash(error);
+    } finally {
+      this.attempts.leave(outer, true);
+    }
+  }
+
+  /** Remembers an attempt with end hooks, so they run when the run ends first. */
+  watchEnd(actx: AttemptContext): void {
+    (this.hooked ??= new Set()).add(actx);
   }
 
   /** `handler.cancel()`. */
@@ -168,29 +255,45 @@ export class RunDriver implements JournaledRun {
     this.settle({ type: "cancelled" });
   }
 
-  /** @internal Applies a tick from a callback (promise, timer, cancel), then runs the attempts it started. */
+  /** @internal Applies a tick from a callback (timer, cancel), then runs the attempts it started. */
   settle(tick: Tick): void {
     if (!this.live) return;
     const outer = this.attempts.enter();
     try {
       this.submit(tick);
+    } catch (error) {
+      this.crash(error);
     } finally {
       this.attempts.leave(outer, true);
     }
+  }
+
+  /** Something failed that no tick covers (a bug, or a journal that throws): end the run with it rather than crash the process. */
+  private crash(error: unknown): void {
+    if (this.ci.run.status === "running") this.ci.run.status = "failed";
+    this.finish(isError(error) ? error : new Error(describeThrown(error)), null);
   }
 
   /** @internal Ends the run once: timers cleared, signal aborted, stream ended, promise settled. */
   finish(error: Error | null, result: Event | null): void {
     if (!this.live) return;
     this.live = false;
-    this.timers.clearAll();
-    this.attempts.close();
-    if (this.ci.driver === this) this.ci.driver = null;
+    this.release();
     if (this.verbose) this.print(error === null ? "completed" : `ended: ${error.message}`);
     // Journaled: record the outcome; settle once that batch committed.
     if (this.journal !== null) this.journal.recordOutcome(error, result, () => this.settleNow(error, result));
     else this.settleNow(error, result);
     this.controller.abort(error ?? undefined);
+  }
+
+  /** Frees what the run holds: timers, queued attempts, the context, and the lock held for an unsettled state edit. */
+  private release(): void {
+    this.timers.clearAll();
+    this.attempts.close();
+    if (this.ci.driver === this) this.ci.driver = null;
+    const hooked = this.hooked;
+    this.hooked = null;
+    if (hooked !== null) for (const actx of hooked) actx.end();
   }
 
   /** Settles the handler and ends the stream. */
@@ -223,13 +326,24 @@ export class RunDriver implements JournaledRun {
     this.controller.abort(error ?? undefined);
   }
 
-  /** The handler's stream: a replayable log when journaled (`from` default: this process's start), else the single-use stream. */
+  /** The handler's stream: a replayable log when journaled (without `from`: where the last reader stopped), else the read-once stream. */
   streamEvents(options?: { readonly from?: number }): AsyncIterableIterator<Event> {
-    if (this.journal !== null) return this.journal.log.consume(options?.from ?? this.journal.streamBase);
+    const journal = this.journal;
+    if (journal !== null) {
+      if (options?.from !== undefined) return journal.log.consume(options.from);
+      return journal.log.consume(journal.cursor, (next) => (journal.cursor = Math.max(journal.cursor, next)));
+    }
     if (options?.from !== undefined && options.from !== 0) {
       throw new Error("streamEvents({ from }) needs a journal: without one the stream is live only");
     }
     return this.stream.consume();
+  }
+
+  /** The run's status as the handler reports it. */
+  get status(): ContextStatus {
+    if (this.live) return contextStatus(this.ci.run);
+    const status = this.ci.run.status;
+    return status === "running" || status === "paused" || status === "idle" ? "failed" : status;
   }
 
   /** JournaledRun: the status and outcome to record at flush. */
@@ -247,9 +361,7 @@ export class RunDriver implements JournaledRun {
     const wrapped = new Error(`Journal write failed; run "${this.runId}" stopped (its journaled part stays resumable): ${error.message}`, { cause: error });
     if (this.live) {
       this.live = false;
-      this.timers.clearAll();
-      this.attempts.close();
-      if (this.ci.driver === this) this.ci.driver = null;
+      this.release();
       this.controller.abort(wrapped);
     }
     if (this.ci.run.status === "running") this.ci.run.status = "paused";

@@ -19,6 +19,7 @@ export interface DurableBinding {
   readonly shape: WorkflowShape;
   readonly fingerprint: string;
   readonly commitBeforeSteps: boolean;
+  readonly snapshotEvery: number;
   /** Runs of this instance that are live in this process, by runId. */
   readonly live: Map<string, WorkflowHandler<any, any>>;
 }

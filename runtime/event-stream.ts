@@ -1,6 +1,7 @@
-// The run's event stream: what steps wrote, input requests, and the stop event last. Single
-// consumer; buffered until the consumer reads; a consumer that stops early (break) detaches it,
-// after which writes are dropped, so nothing accumulates for nobody.
+// The run's event stream (no journal): what steps wrote, input requests, and the stop event last.
+// One consumer at a time, each event delivered once; buffered until read. A consumer that breaks
+// out of its loop leaves the rest buffered for the next `streamEvents()` call, as in the
+// reference (break at a question, answer it, stream again).
 
 import type { Event } from "./event.js";
 import { IndexQueue } from "./queue.js";
@@ -10,7 +11,8 @@ type Waiter = { resolve(result: IteratorResult<Event>): void; reject(error: unkn
 const DONE: IteratorResult<Event> = Object.freeze({ value: undefined, done: true });
 
 /**
- * A single-consumer async event stream.
+ * A single-consumer async event stream. The consumer may leave (break out of its loop) and a new
+ * one reads on from there; once the end has been read, the stream is used up.
  *
  * @example
  * ```ts
@@ -23,12 +25,14 @@ export class EventStream {
   private readonly waiters = new IndexQueue<Waiter>();
   private ended = false;
   private error: Error | null = null;
-  private claimed = false;
-  private detached = false;
+  /** The reader now attached, if any. */
+  private reader: object | null = null;
+  /** The end (or the error) was delivered to a reader. */
+  private usedUp = false;
 
-  /** Appends an event; dropped once the stream ended or its consumer left. */
+  /** Appends an event; dropped once the stream ended. */
   write(ev: Event): void {
-    if (this.ended || this.detached) return;
+    if (this.ended) return;
     const waiter = this.waiters.shift();
     if (waiter !== undefined) waiter.resolve({ value: ev, done: false });
     else this.buffer.push(ev);
@@ -47,21 +51,16 @@ export class EventStream {
     return this.buffer.toArray();
   }
 
-  /** True once `consume()` was called. */
-  get isClaimed(): boolean {
-    return this.claimed;
-  }
-
-  /** The stream's one iterator; a second call throws. */
+  /** A reader from where the last one stopped; throws while another reader is attached, or once the end was read. */
   consume(): AsyncIterableIterator<Event> {
-    if (this.claimed) {
-      throw new Error("This run's event stream was already consumed: streamEvents() can be called once per run");
-    }
-    this.claimed = true;
+    if (this.usedUp) throw new Error("This run's event stream was read to its end: streamEvents() has nothing more to give");
+    if (this.reader !== null) throw new Error("This run's event stream already has a reader: break out of its loop before calling streamEvents() again");
+    const token = {};
+    this.reader = token;
     const iterator: AsyncIterableIterator<Event> = {
-      next: () => this.next(),
+      next: () => (this.reader === token ? this.next() : Promise.resolve(DONE)),
       return: () => {
-        this.detach();
+        this.leave(token);
         return Promise.resolve(DONE);
       },
       [Symbol.asyncIterator]: () => iterator,
@@ -70,7 +69,6 @@ export class EventStream {
   }
 
   private next(): Promise<IteratorResult<Event>> {
-    if (this.detached) return Promise.resolve(DONE);
     const ev = this.buffer.shift();
     if (ev !== undefined) return Promise.resolve({ value: ev, done: false });
     if (this.ended) {
@@ -81,18 +79,21 @@ export class EventStream {
 
   /** Answers a waiter on an ended, drained stream: the error once, then done. */
   private settle(w: Waiter): void {
+    this.usedUp = true;
+    this.reader = null;
     if (this.error !== null) {
       const error = this.error;
-      this.detach();
+      this.error = null;
       w.reject(error);
     } else {
       w.resolve(DONE);
     }
   }
 
-  private detach(): void {
-    this.detached = true;
-    this.buffer.clear();
+  /** The reader left: later events stay buffered for the next reader. */
+  private leave(token: object): void {
+    if (this.reader !== token) return;
+    this.reader = null;
     for (let w = this.waiters.shift(); w !== undefined; w = this.waiters.shift()) w.resolve(DONE);
   }
 }

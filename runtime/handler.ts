@@ -3,6 +3,7 @@
 import type { Context } from "./context.js";
 import type { RunDriver } from "./driver.js";
 import type { Event } from "./event.js";
+import type { ContextStatus } from "./run-state.js";
 
 /**
  * A running workflow. Await it for the result (the custom stop event instance, or `StopEvent`'s
@@ -27,6 +28,14 @@ export class WorkflowHandler<Result = unknown, State = Record<string, unknown>> 
   /** The run's id: given in `run(…, { runId })`, kept on resume, else a UUID. */
   get runId(): string {
     return this.driver.runId;
+  }
+
+  /**
+   * Where the run stands: `running`, `waiting` (nothing in flight or queued: it waits for an event
+   * from outside, such as a human's answer), `completed`, `failed`, `cancelled` or `timed_out`.
+   */
+  get status(): ContextStatus {
+    return this.driver.status;
   }
 
   /** True once the run ended (stopped, failed, timed out or cancelled). */
@@ -54,11 +63,14 @@ export class WorkflowHandler<Result = unknown, State = Record<string, unknown>> 
 
   /**
    * The run's event stream: written events and input requests, then the stop event; it ends when
-   * the run ends, throwing the run's error if it failed. Consumable once: a second call throws.
+   * the run ends, throwing the run's error if it failed. Each event is delivered once: a reader
+   * that breaks out of its loop (to answer a human, say) can call `streamEvents()` again and reads
+   * on from where it stopped. One reader at a time; once the stop event was read, a call throws.
    *
-   * With a journal it can be consumed any number of times: `{ from: n }` replays the stream from
-   * its n-th event (0-based) out of the journal, then goes live. The default `from` is where this
-   * handler's process joined the run: 0 for a new run, what the stream had carried for a resumed one.
+   * With a journal, `{ from: n }` replays the stream from its n-th event (0-based) out of the
+   * journal to any number of readers, then goes live. Without `from`, reading goes on from where
+   * the previous `streamEvents()` reader of this handler stopped (at first: where this process
+   * joined the run, 0 for a new run).
    */
   streamEvents(options?: { readonly from?: number }): AsyncIterableIterator<Event> {
     return this.driver.streamEvents(options);

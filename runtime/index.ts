@@ -19,7 +19,7 @@ export type {
   InstancesOf,
 } from "./definition.js";
 export { Workflow } from "./workflow.js";
-export type { WorkflowOptions, RunOptions, ResumeOptions, ResourceOverrides, WorkflowRuntime } from "./workflow.js";
+export type { WorkflowOptions, RunOptions, ResumeOptions, ResourceOverrides, WorkflowRuntime, ResumeAllResult, SkippedRun } from "./workflow.js";
 export { WorkflowHandler } from "./handler.js";
 export { Context } from "./context.js";
 export type { WorkflowOf } from "./context.js";
@@ -27,7 +27,7 @@ export { ContextStore } from "./store.js";
 export type { Draft } from "./store.js";
 export type { StepContext, SendEventOptions } from "./step-context.js";
 export type { ContextJSON, SerializedEvent, SerializedEntry, SerializedDelivery, SerializedStep } from "./serialize.js";
-export type { RunStatus } from "./run-state.js";
+export type { RunStatus, ContextStatus } from "./run-state.js";
 export type { TickSink } from "./internals.js";
 export type * from "./ticks.js";
 // The reducer and its state, for the durable journal (replay) and for deterministic tests.
@@ -37,7 +37,7 @@ export type { RunEnv, StepEnv } from "./routing.js";
 export { createRunState } from "./run-state.js";
 export type { RunState, StepState, Delivery, CollectEntry } from "./run-state.js";
 // Durable runs: the journal interface, its records, and the tick codec (shared with flowspec/sqlite and flowspec/dbos).
-export { MemoryJournal, RunExistsError, UNFINISHED, workflowShape, shapeFingerprint, diffShapes, parseEntry } from "./journal.js";
+export { MemoryJournal, RunExistsError, RunOwnedError, UNFINISHED, workflowShape, shapeFingerprint, diffShapes, parseEntry } from "./journal.js";
 export type {
   Journal,
   JournalEntry,
@@ -51,6 +51,9 @@ export type {
   NewRun,
   Snapshot,
   WorkflowShape,
+  RunLease,
+  RefusedRun,
 } from "./journal.js";
+export { LEASE_MS } from "./lease.js";
 export { encodeTick, decodeTick, encodeEvent, decodeEvent, encodeError, decodeError, encodeStatePatch, jsonEqual } from "./tick-codec.js";
 export type { SerializedTick, SerializedError } from "./tick-codec.js";

@@ -6,8 +6,9 @@ import { WorkflowRuntimeError } from "./errors.js";
 import type { WorkflowInternals, WorkflowLike } from "./internals.js";
 import { isThenable, ResourceResolver } from "./resources.js";
 import { classInfo, type RunEnv, type StepEnv } from "./routing.js";
-import type { StepContext } from "./step-context.js";
-import type { StartAttemptCommand, Tick } from "./ticks.js";
+import { emitError } from "./sends.js";
+import type { AttemptContext, StepContext } from "./step-context.js";
+import type { Tick } from "./ticks.js";
 import { checkEvent, describe } from "./validate.js";
 
 /** Calls steps for one run. */
@@ -35,17 +36,19 @@ export class StepInvoker {
   }
 
   /** The tick a step's return value makes: its event routed, or the run failed. */
-  outcome(step: StepEnv, c: StartAttemptCommand, value: unknown): Tick {
+  outcome(actx: AttemptContext, value: unknown): Tick {
+    const step = actx.step;
     if (value === undefined || value === null) {
-      return { type: "attempt_succeeded", step: step.name, seq: c.seq, attempt: c.attempt, result: null };
+      return { type: "attempt_succeeded", step: step.name, seq: actx.seq, attempt: actx.attempt, result: null };
     }
     if (!(value instanceof Event)) {
       const message = `Step "${step.name}" returned ${describe(value)}; a step returns an event or nothing`;
       return { type: "run_failed", error: new WorkflowRuntimeError(message, { step: step.name }) };
     }
-    const error = this.check(value);
+    const cls = classInfo(this.env, eventClassOf(value));
+    const error = emitError(step, cls, "returned") ?? checkEvent(value, cls);
     if (error !== null) return { type: "run_failed", error };
-    return { type: "attempt_succeeded", step: step.name, seq: c.seq, attempt: c.attempt, result: value };
+    return { type: "attempt_succeeded", step: step.name, seq: actx.seq, attempt: actx.attempt, result: value };
   }
 
   /** Validates an event against its class's schema. */

@@ -16,8 +16,13 @@
 //     journal always holds a prefix of the run's ticks (so replay is consistent).
 //  5. A commit that fails (disk full, a locked file) fails the runs in that batch with that
 //     error, releasing none of their pending effects; their journaled prefix stays resumable.
+//     A run the journal leaves out of a batch (another owner took it over) fails alone; the
+//     other runs of the batch commit.
+//  6. The writer is the owner of the runs it drives (lease.ts): every batch renews their leases,
+//     and a timer renews the leases of runs with nothing to write (a run waiting for a human).
 
-import type { Journal, JournalEntry, JournalStatus, RunBatch, RunOutcome, StoredEntry } from "./journal.js";
+import type { Journal, JournalEntry, JournalStatus, RunBatch, RunLease, RunOutcome, StoredEntry } from "./journal.js";
+import { LEASE_MS, newOwner, ownerIsDead, type LeaseHolder } from "./lease.js";
 
 /** What the writer needs from a journaled run (the driver implements it). */
 export interface JournaledRun {
@@ -26,6 +31,8 @@ export interface JournaledRun {
   entrySeq: number;
   /** Ticks since the last snapshot; the writer resets it. */
   sinceSnapshot: number;
+  /** Take a snapshot once this many ticks were journaled since the last one. */
+  readonly snapshotEvery: number;
   /** The run's status and outcome now (at flush, after every recorded tick was applied). */
   journalState(): { status: JournalStatus; outcome: RunOutcome | null };
   /** The run's `ContextJSON` as JSON text (for snapshots). */
@@ -40,28 +47,68 @@ interface Pending {
 
 const writers = new WeakMap<Journal, JournalWriter>();
 
-/** The group-commit writer of a journal (one per journal object, shared by every workflow using it). */
-export class JournalWriter {
+/** The group-commit writer of a journal (one per journal object, shared by every workflow using it), and the owner of the runs it drives. */
+export class JournalWriter implements LeaseHolder {
+  /** This writer's owner name in leases. */
+  readonly owner: string;
   private pending = new Map<JournaledRun, Pending>();
   private effects: { run: JournaledRun; fn: () => void }[] = [];
   private scheduled: ReturnType<typeof setImmediate> | null = null;
+  /** The runs this writer drives, by runId: the process-wide registry for this journal. */
+  private readonly driving = new Map<string, JournaledRun>();
+  private renewal: ReturnType<typeof setInterval> | null = null;
 
-  private constructor(
-    readonly journal: Journal,
-    private readonly snapshotEvery: number,
-  ) {}
+  private constructor(readonly journal: Journal) {
+    this.owner = newOwner(this);
+  }
 
   /** The writer of `journal` (created on first use). */
-  static of(journal: Journal, snapshotEvery = 1000): JournalWriter {
+  static of(journal: Journal): JournalWriter {
     let w = writers.get(journal);
-    if (w === undefined) writers.set(journal, (w = new JournalWriter(journal, snapshotEvery)));
+    if (w === undefined) writers.set(journal, (w = new JournalWriter(journal)));
     return w;
+  }
+
+  /** LeaseHolder: whether this writer drives `runId`. */
+  drives(runId: string): boolean {
+    return this.driving.has(runId);
+  }
+
+  /** A lease for this writer, from now. */
+  lease(): RunLease {
+    return { owner: this.owner, until: Date.now() + LEASE_MS };
+  }
+
+  /** Takes `runId` for this writer: null when taken, else the lease in force (another owner drives it). */
+  claim(runId: string): RunLease | null {
+    return this.journal.claim(runId, this.lease(), (held) => ownerIsDead(runId, held));
+  }
+
+  /** `run` is live: this writer drives it until `drop`. */
+  adopt(run: JournaledRun): void {
+    this.driving.set(run.runId, run);
+    if (this.renewal === null) {
+      this.renewal = setInterval(() => {
+        for (const r of this.driving.values()) this.touch(r);
+      }, LEASE_MS / 3);
+      this.renewal.unref();
+    }
+  }
+
+  /** `run` settled. */
+  drop(run: JournaledRun): void {
+    if (this.driving.get(run.runId) === run) this.driving.delete(run.runId);
+    if (this.driving.size === 0 && this.renewal !== null) {
+      clearInterval(this.renewal);
+      this.renewal = null;
+    }
   }
 
   /** Records an entry for `run` in the current batch. */
   record(run: JournaledRun, entry: JournalEntry): void {
+    const json = JSON.stringify(entry); // first: a value that cannot be encoded records nothing
     const p = this.touch(run);
-    p.entries.push({ seq: run.entrySeq++, at: Date.now(), kind: entry.kind, json: JSON.stringify(entry) });
+    p.entries.push({ seq: run.entrySeq++, at: Date.now(), kind: entry.kind, json });
     if (entry.kind === "tick") run.sinceSnapshot++;
   }
 
@@ -90,26 +137,36 @@ export class JournalWriter {
     this.pending = new Map();
     this.effects = [];
     const batch: RunBatch[] = [];
+    const byId = new Map<string, JournaledRun>();
     const now = Date.now();
+    const lease = { owner: this.owner, until: now + LEASE_MS };
     for (const [run, p] of pending) {
       const { status, outcome } = run.journalState();
       let snapshot: RunBatch["snapshot"];
-      if (outcome === null && run.sinceSnapshot >= this.snapshotEvery && p.entries.length > 0) {
+      if (outcome === null && run.sinceSnapshot >= run.snapshotEvery && p.entries.length > 0) {
         snapshot = { seq: run.entrySeq - 1, at: now, json: run.snapshotJSON() };
         run.sinceSnapshot = 0;
       }
-      batch.push({ runId: run.runId, entries: p.entries, status, updatedAt: now, outcome, ...(snapshot ? { snapshot } : {}) });
+      byId.set(run.runId, run);
+      batch.push({ runId: run.runId, lease, entries: p.entries, status, updatedAt: now, outcome, ...(snapshot ? { snapshot } : {}) });
     }
-    let failed: Set<JournaledRun> | null = null;
+    const failed = new Set<JournaledRun>();
     if (batch.length > 0) {
       try {
-        this.journal.commit(batch);
+        for (const { runId, reason } of this.journal.commit(batch) ?? []) {
+          const run = byId.get(runId);
+          if (run === undefined) continue;
+          failed.add(run);
+          run.journalFailed(new Error(reason));
+        }
       } catch (error) {
-        failed = new Set(pending.keys());
         const e = error instanceof Error ? error : new Error(String(error));
-        for (const run of failed) run.journalFailed(e);
+        for (const run of pending.keys()) {
+          failed.add(run);
+          run.journalFailed(e);
+        }
       }
     }
-    for (const { run, fn } of effects) if (failed === null || !failed.has(run)) fn();
+    for (const { run, fn } of effects) if (!failed.has(run)) fn();
   };
 }

@@ -88,6 +88,18 @@ export interface NewRun {
   readonly fingerprint: string;
   readonly shape: WorkflowShape;
   readonly createdAt: number;
+  /** The run is born owned by this lease (see `claim`). */
+  readonly lease?: RunLease;
+}
+
+/**
+ * Who drives a run, and until when. `owner` is `pid@host/token` (see lease.ts); `until` is ms since
+ * the epoch. A run has at most one owner: `claim` takes it, every `commit` of the owner renews
+ * it, and a commit by anyone else is refused for that run.
+ */
+export interface RunLease {
+  readonly owner: string;
+  readonly until: number;
 }
 
 /** A snapshot: the run's `ContextJSON` (as JSON text) after entry `seq`. */
@@ -100,6 +112,8 @@ export interface Snapshot {
 /** One run's part of a batch. */
 export interface RunBatch {
   readonly runId: string;
+  /** The committing owner's renewed lease: the batch is refused for this run unless this owner holds it. Absent: no check. */
+  readonly lease?: RunLease;
   /** Entries to append, seqs consecutive after the run's `lastSeq`. */
   readonly entries: readonly StoredEntry[];
   readonly status: JournalStatus;
@@ -139,8 +153,18 @@ export interface Journal {
   createRun(run: NewRun, first: readonly StoredEntry[], seed?: Snapshot): void;
   /** A run's record, or undefined. */
   getRun(runId: string): RunRecord | undefined;
-  /** Appends several runs' entries and updates their records, atomically (one transaction). */
-  commit(batch: readonly RunBatch[]): void;
+  /**
+   * Appends several runs' entries and updates their records, atomically (one transaction). A run
+   * whose lease another owner holds, or whose entries do not follow its last seq, is left out and
+   * reported; the other runs of the batch commit. A finished run's lease is cleared.
+   */
+  commit(batch: readonly RunBatch[]): readonly RefusedRun[] | void;
+  /**
+   * Takes the run for `lease.owner`, atomically, unless another owner holds a lease that has not
+   * expired and that `isDead` does not declare dead. Returns null when taken, else the lease in
+   * force. Throws when the run does not exist.
+   */
+  claim(runId: string, lease: RunLease, isDead: (held: RunLease) => boolean): RunLease | null;
   /** A run's entries in seq order: those after `after` (default 0), of `kind` only when given. */
   read(runId: string, options?: { readonly after?: number; readonly kind?: EntryKind }): StoredEntry[];
   /** The run's latest snapshot, or undefined. */
@@ -151,6 +175,12 @@ export interface Journal {
   close(): void;
 }
 
+/** A run a `commit` left out, and why. */
+export interface RefusedRun {
+  readonly runId: string;
+  readonly reason: string;
+}
+
 /** `createRun` with a runId that the journal already has. */
 export class RunExistsError extends Error {
   override readonly name = "RunExistsError";
@@ -159,6 +189,23 @@ export class RunExistsError extends Error {
     location: string,
   ) {
     super(`A run with id "${runId}" already exists in journal ${location}; use flow.resume("${runId}") to continue it`);
+  }
+}
+
+/** A journaled run is driven by another handler: another workflow instance in this process, or another process whose lease has not lapsed. */
+export class RunOwnedError extends Error {
+  override readonly name = "RunOwnedError";
+  constructor(
+    readonly runId: string,
+    location: string,
+    /** The lease in force; null when another instance in this process drives the run. */
+    readonly lease: RunLease | null,
+  ) {
+    const who =
+      lease === null
+        ? "another workflow instance in this process (use that instance's handler)"
+        : `${describeOwner(lease.owner)} (lease ${lease.owner}, renewed while it runs; it lapses at ${new Date(lease.until).toISOString()} if that process is gone)`;
+    super(`Run "${runId}" in journal ${location} is driven by ${who}; a run has one owner, so it was not taken over`);
   }
 }
 
@@ -234,29 +281,45 @@ export function assertSameWorkflow(run: RunRecord, workflow: string, shape: Work
  */
 export class MemoryJournal implements Journal {
   readonly location = "memory";
-  private readonly runs = new Map<string, { record: RunRecord; entries: StoredEntry[]; snapshot: Snapshot | undefined }>();
+  private readonly runs = new Map<string, { record: RunRecord; entries: StoredEntry[]; snapshot: Snapshot | undefined; lease: RunLease | null }>();
 
   createRun(run: NewRun, first: readonly StoredEntry[], seed?: Snapshot): void {
     if (this.runs.has(run.runId)) throw new RunExistsError(run.runId, this.location);
     const ticks = first.filter((e) => e.kind === "tick").length;
-    const record: RunRecord = { ...run, status: "running", updatedAt: run.createdAt, ticks, lastSeq: first.length, outcome: null };
-    this.runs.set(run.runId, { record, entries: [...first], snapshot: seed });
+    const { lease, ...fields } = run;
+    const record: RunRecord = { ...fields, status: "running", updatedAt: run.createdAt, ticks, lastSeq: first.length, outcome: null };
+    this.runs.set(run.runId, { record, entries: [...first], snapshot: seed, lease: lease ?? null });
   }
 
   getRun(runId: string): RunRecord | undefined {
     return this.runs.get(runId)?.record;
   }
 
-  commit(batch: readonly RunBatch[]): void {
-    for (const b of batch) if (!this.runs.has(b.runId)) throw new Error(`Journal ${this.location} has no run "${b.runId}"`);
+  commit(batch: readonly RunBatch[]): RefusedRun[] {
+    const refused: RefusedRun[] = [];
     for (const b of batch) {
-      const r = this.runs.get(b.runId)!;
-      r.entries.push(...b.entries);
-      const ticks = r.record.ticks + b.entries.filter((e) => e.kind === "tick").length;
-      const lastSeq = b.entries.length > 0 ? b.entries[b.entries.length - 1]!.seq : r.record.lastSeq;
-      r.record = { ...r.record, status: b.status, updatedAt: b.updatedAt, ticks, lastSeq, outcome: b.outcome };
-      if (b.snapshot !== undefined) r.snapshot = b.snapshot;
+      const r = this.runs.get(b.runId);
+      const reason = r === undefined ? `journal ${this.location} has no run "${b.runId}"` : refusal(r.record, r.lease, b);
+      if (reason !== null) {
+        refused.push({ runId: b.runId, reason });
+        continue;
+      }
+      r!.entries.push(...b.entries);
+      const ticks = r!.record.ticks + b.entries.filter((e) => e.kind === "tick").length;
+      const lastSeq = b.entries.length > 0 ? b.entries[b.entries.length - 1]!.seq : r!.record.lastSeq;
+      r!.record = { ...r!.record, status: b.status, updatedAt: b.updatedAt, ticks, lastSeq, outcome: b.outcome };
+      if (b.lease !== undefined) r!.lease = b.outcome === null ? b.lease : null;
+      if (b.snapshot !== undefined) r!.snapshot = b.snapshot;
     }
+    return refused;
+  }
+
+  claim(runId: string, lease: RunLease, isDead: (held: RunLease) => boolean): RunLease | null {
+    const r = this.runs.get(runId);
+    if (r === undefined) throw new Error(`Journal ${this.location} has no run "${runId}"`);
+    if (r.lease !== null && r.lease.owner !== lease.owner && r.lease.until > Date.now() && !isDead(r.lease)) return r.lease;
+    r.lease = lease;
+    return null;
   }
 
   read(runId: string, options: { readonly after?: number; readonly kind?: EntryKind } = {}): StoredEntry[] {
@@ -279,4 +342,22 @@ export class MemoryJournal implements Journal {
   }
 
   close(): void {}
+}
+
+/** Why a batch must leave a run out (another owner holds it; its entries do not follow on), or null. */
+export function refusal(record: RunRecord, lease: RunLease | null, b: RunBatch): string | null {
+  if (b.lease !== undefined && lease !== null && lease.owner !== b.lease.owner) {
+    return `run "${b.runId}" is now driven by ${describeOwner(lease.owner)}; this process lost its lease and stopped driving it`;
+  }
+  const first = b.entries[0];
+  if (first !== undefined && first.seq !== record.lastSeq + 1) {
+    return `run "${b.runId}" has entries up to ${record.lastSeq}, and this batch starts at ${first.seq}: another process wrote to it`;
+  }
+  return null;
+}
+
+/** `pid@host/token` as words. */
+export function describeOwner(owner: string): string {
+  const m = /^(\d+)@(.*)\/([^/]*)$/.exec(owner);
+  return m === null ? `owner ${owner}` : `process ${m[1]} on ${m[2]}`;
 }

@@ -20,6 +20,7 @@ import {
   type RunState,
   type StepState,
 } from "./run-state.js";
+import { describeThrown } from "./thrown.js";
 import type { Command, Tick } from "./ticks.js";
 
 
@@ -91,7 +92,7 @@ export function reduceInto(s: RunState, t: Tick, env: RunEnv, out: CommandSink):
         out.push({ type: "schedule_retry", step: step.index, seq: t.seq, delayMs });
         return;
       }
-      const reason = t.error instanceof Error ? t.error.message : String(t.error);
+      const reason = describeThrown(t.error);
       const attempts = t.attempt === 1 ? "1 attempt" : `${t.attempt} attempts`;
       const message = `Step "${step.name}" failed after ${attempts}: ${reason}`;
       fail(s, new WorkflowRuntimeError(message, { step: step.name, cause: t.error }), out);

@@ -13,6 +13,8 @@ export interface StepEnv {
   readonly name: string;
   readonly method: string;
   readonly accepts: ReadonlySet<string>;
+  /** Type names of the events it may return or send (its spec `emits`). */
+  readonly emits: ReadonlySet<string>;
   readonly workers: number;
   readonly retry: RetryPolicy;
   /** Seconds per attempt, or null. */
@@ -69,6 +71,7 @@ function stepEnv(def: StepDefinition, index: number): StepEnv {
     name: def.name,
     method: def.method,
     accepts: new Set(def.accepts.map((c) => c.typeName)),
+    emits: new Set(def.emits.map((c) => c.typeName)),
     workers: def.workers,
     retry,
     timeout: def.timeout ?? null,

@@ -10,6 +10,16 @@ import { IndexQueue } from "./queue.js";
  */
 export type RunStatus = "idle" | "running" | "paused" | "completed" | "failed" | "cancelled" | "timed_out";
 
+/** `RunStatus`, with `waiting` for a running run that has nothing to do until an event arrives from outside. */
+export type ContextStatus = Exclude<RunStatus, "running"> | "running" | "waiting";
+
+/** The status a context or handler reports: `waiting` when running with no step in flight and nothing queued. */
+export function contextStatus(run: RunState): ContextStatus {
+  if (run.status !== "running") return run.status;
+  for (const st of run.steps) if (st.active.length > 0 || st.queue.length > 0) return "running";
+  return "waiting";
+}
+
 /** Statuses `run(undefined, { ctx })` continues instead of starting afresh. */
 export const RESUMABLE: ReadonlySet<RunStatus> = new Set<RunStatus>(["paused", "cancelled", "timed_out"]);
 

@@ -4,7 +4,9 @@
 import type { RunDriver } from "./driver.js";
 import type { Event, EventClass } from "./event.js";
 import type { InstancesOf } from "./definition.js";
-import type { ContextStore } from "./store.js";
+import type { StepEnv } from "./routing.js";
+import type { ContextStore, StoreWriter } from "./store.js";
+import type { Tick } from "./ticks.js";
 
 /** Options of `sendEvent`. */
 export interface SendEventOptions {
@@ -46,13 +48,21 @@ export interface StepContext<State = Record<string, never>, Emits extends Event 
   writeEventToStream(ev: Event): void;
 }
 
-/** One attempt's context. */
-export class AttemptContext implements StepContext<Record<string, unknown>, Event> {
+/**
+ * One attempt's context. It is fenced: once the attempt ended (it returned, threw or timed out) or
+ * its run ended, nothing done through it counts (sends, stream writes, collects, store and state
+ * edits are dropped). `input_required` events it sends or writes are held and published together
+ * with its outcome, so a reader who sees the question never sees the asking step still in flight.
+ */
+export class AttemptContext implements StepContext<Record<string, unknown>, Event>, StoreWriter {
+  private ended = false;
+  private storeView: ContextStore<Record<string, unknown>> | null = null;
+  private held: Tick[] | null = null;
+  private endHooks: (() => void)[] | null = null;
+
   constructor(
     private readonly driver: RunDriver,
-    /** Index of the step in the definition. */
-    readonly stepIndex: number,
-    readonly stepName: string,
+    readonly step: StepEnv,
     /** Seq of the delivery being attempted. */
     readonly seq: number,
     /** The event being handled. */
@@ -61,8 +71,18 @@ export class AttemptContext implements StepContext<Record<string, unknown>, Even
     readonly signal: AbortSignal,
   ) {}
 
+  /** The step's spec name. */
+  get stepName(): string {
+    return this.step.name;
+  }
+
+  /** True while what this attempt does still counts. */
+  get live(): boolean {
+    return !this.ended && this.driver.live;
+  }
+
   get store(): ContextStore<Record<string, unknown>> {
-    return this.driver.store;
+    return (this.storeView ??= this.driver.storeFor(this));
   }
 
   get runId(): string {
@@ -70,7 +90,7 @@ export class AttemptContext implements StepContext<Record<string, unknown>, Even
   }
 
   sendEvent(ev: Event, options?: SendEventOptions): void {
-    this.driver.send(ev, options?.step ?? null, this.stepName);
+    this.driver.sendFromStep(this, ev, options?.step ?? null);
   }
 
   collectEvents<const T extends readonly EventClass[]>(ev: Event, types: T): InstancesOf<T> | null {
@@ -78,6 +98,45 @@ export class AttemptContext implements StepContext<Record<string, unknown>, Even
   }
 
   writeEventToStream(ev: Event): void {
-    this.driver.writeToStream(ev);
+    this.driver.writeFromStep(this, ev);
+  }
+
+  /** StoreWriter: applies a tick made by this attempt (a store or state write). */
+  submit(tick: Tick): void {
+    this.driver.submitFromAttempt(this, tick);
+  }
+
+  /** StoreWriter: fails the run (an invalid state edit). */
+  failRun(error: Error): void {
+    if (this.live) this.driver.submit({ type: "run_failed", error });
+  }
+
+  /** StoreWriter: runs `fn` when this attempt ends (at once when it has). */
+  onEnd(fn: () => void): void {
+    if (!this.live) return fn();
+    if (this.endHooks === null) {
+      this.endHooks = [];
+      this.driver.watchEnd(this);
+    }
+    this.endHooks.push(fn);
+  }
+
+  /** Holds a tick until the attempt's outcome (see the class comment). */
+  hold(tick: Tick): void {
+    (this.held ??= []).push(tick);
+  }
+
+  /** Ends the attempt: later calls through it are dropped. Returns the held ticks, or null when it had already ended. */
+  end(): Tick[] | null {
+    if (this.ended) return null;
+    this.ended = true;
+    const hooks = this.endHooks;
+    this.endHooks = null;
+    if (hooks !== null) for (const fn of hooks) fn();
+    const held = this.held ?? NONE;
+    this.held = null;
+    return held;
   }
 }
+
+const NONE: Tick[] = [];

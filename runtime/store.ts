@@ -2,7 +2,7 @@
 // writes become ticks, so they are journaled and replayed like everything else.
 
 import { WORKFLOW, type ContextInternals } from "./internals.js";
-import type { RunDriver } from "./driver.js";
+import { isThenable } from "./resources.js";
 import type { Tick } from "./ticks.js";
 import { reduce } from "./reduce.js";
 import { createStateDraft } from "./state-draft.js";
@@ -26,9 +26,26 @@ export function submitToContext(ci: ContextInternals, tick: Tick): void {
 }
 
 /**
+ * Who writes through a step's store: its attempt. Writes go through it so they are fenced (dropped
+ * once the attempt or run ended) and journaled as the attempt's own.
+ */
+export interface StoreWriter {
+  /** False once the attempt or its run ended. */
+  readonly live: boolean;
+  /** Applies a tick the attempt made. */
+  submit(tick: Tick): void;
+  /** Fails the run (an invalid state edit). */
+  failRun(error: Error): void;
+  /** Runs `fn` when the attempt ends (at once when it has). */
+  onEnd(fn: () => void): void;
+}
+
+const FENCED = Symbol("fenced");
+
+/**
  * A context's store. `get`/`set` hold any JSON value under any key; `getState`/`editState` hold
- * the spec's typed state. The copy a step sees is bound to its run: once that run ended, its
- * writes are dropped (like its sends and stream writes).
+ * the spec's typed state. The copy a step sees is bound to its attempt: once the attempt or its
+ * run ended, its writes are dropped (like its sends and stream writes).
  *
  * @example
  * ```ts
@@ -42,12 +59,8 @@ export class ContextStore<State = Record<string, unknown>> {
   /** @internal */
   constructor(
     private readonly ci: ContextInternals,
-    private readonly driver: RunDriver | null,
+    private readonly writer: StoreWriter | null,
   ) {}
-
-  private get writable(): boolean {
-    return this.driver === null || this.driver.live;
-  }
 
   /** The value under `key`; `defaultValue` when missing; throws when missing and no default was given. */
   get<T = unknown>(key: string, ...defaultValue: [] | [T]): T {
@@ -59,7 +72,9 @@ export class ContextStore<State = Record<string, unknown>> {
 
   /** Sets `key` (any JSON value). */
   set(key: string, value: unknown): void {
-    if (this.writable) submitToContext(this.ci, { type: "store_set", key, value });
+    const tick: Tick = { type: "store_set", key, value };
+    if (this.writer === null) submitToContext(this.ci, tick);
+    else if (this.writer.live) this.writer.submit(tick);
   }
 
   /** A deep copy of the typed state. */
@@ -73,25 +88,39 @@ export class ContextStore<State = Record<string, unknown>> {
    * commits nothing. A result that breaks the state schema rejects with
    * `WorkflowValidationError` (and fails the run). The draft copies only the top-level fields the
    * callback touches, and only those are validated again, so an edit costs what it touches.
+   * A step's edit that has not settled when its attempt ends is dropped and frees the lock.
    */
   async editState(edit: (draft: Draft<State>) => void | State | Promise<void | State>): Promise<void> {
     const ci = this.ci;
+    const writer = this.writer;
     await ci.mutex.acquire();
     try {
-      if (!this.writable) return;
+      if (writer !== null && !writer.live) return;
       const schema = ci.workflow[WORKFLOW].definition.state;
       const draft = createStateDraft(ci.run.state);
-      const returned = await edit(draft.draft as Draft<State>);
-      if (!this.writable) return;
+      const pending = edit(draft.draft as Draft<State>);
+      const returned = writer === null ? await pending : await untilEnd(pending, writer);
+      if (returned === FENCED || (writer !== null && !writer.live)) return;
       const parsed = returned === undefined ? parseStateFields(schema, draft.result(), draft.touched) : parseState(schema, returned);
       if (!parsed.ok) {
         // A step's invalid edit fails its run; an edit from outside only rejects.
-        if (this.driver !== null) this.driver.submit({ type: "run_failed", error: parsed.error });
+        writer?.failRun(parsed.error);
         throw parsed.error;
       }
-      submitToContext(ci, { type: "state_set", state: parsed.state });
+      const tick: Tick = { type: "state_set", state: parsed.state };
+      if (writer === null) submitToContext(ci, tick);
+      else writer.submit(tick);
     } finally {
       ci.mutex.release();
     }
   }
+}
+
+/** `value`, or FENCED as soon as the writer's attempt ends (so a callback that never settles cannot hold the lock). */
+function untilEnd<T>(value: T | PromiseLike<T>, writer: StoreWriter): Promise<T | typeof FENCED> {
+  if (!isThenable(value)) return Promise.resolve(value as T);
+  return new Promise((resolve, reject) => {
+    writer.onEnd(() => resolve(FENCED));
+    value.then(resolve, reject);
+  });
 }

@@ -43,13 +43,17 @@ export class StreamLog {
     this.wake();
   }
 
-  /** A new iterator from index `from` (0-based; clamped to [0, length]). */
-  consume(from = 0): AsyncIterableIterator<Event> {
+  /** A new iterator from index `from` (0-based; clamped to [0, length]); `onRead(i)` hears the index after each event read. */
+  consume(from = 0, onRead?: (next: number) => void): AsyncIterableIterator<Event> {
     let i = Math.max(0, Math.min(Math.floor(from), Number.MAX_SAFE_INTEGER));
     let done = false;
     const next = (): Promise<IteratorResult<Event>> => {
       if (done) return Promise.resolve({ value: undefined, done: true });
-      if (i < this.events.length) return Promise.resolve({ value: this.events[i++]!, done: false });
+      if (i < this.events.length) {
+        const value = this.events[i++]!;
+        onRead?.(i);
+        return Promise.resolve({ value, done: false });
+      }
       if (this.ended) {
         done = true;
         return this.error !== null ? Promise.reject(this.error) : Promise.resolve({ value: undefined, done: true });

@@ -24,6 +24,7 @@ import { eventClassOf, type Event } from "./event.js";
 import type { RunEnv } from "./routing.js";
 import type { SerializedEvent } from "./serialize.js";
 import type { Tick } from "./ticks.js";
+import { attempt, describeThrown, isError } from "./thrown.js";
 import { checkEvent } from "./validate.js";
 
 /** An error as JSON. `extra` carries class-specific fields (`step`, `timeout`, `activeSteps`, `issues`, …). */
@@ -93,25 +94,31 @@ const EXTRA_KEYS: Record<string, readonly string[]> = {
   JournalMismatchError: ["differences"],
 };
 
-/** Any thrown value as JSON (depth-limited `cause` chain). */
+/**
+ * Any thrown value as JSON (depth-limited `cause` chain). Total: a value that cannot be read (a
+ * revoked Proxy, `Object.create(null)`, throwing getters) is described, never rethrown.
+ */
 export function encodeError(error: unknown, depth = 0): SerializedError {
-  if (!(error instanceof Error)) {
-    let value: unknown;
-    try {
-      value = JSON.parse(JSON.stringify(error ?? null));
-    } catch {
-      value = undefined;
-    }
-    return { name: "NonError", message: String(error), ...(value !== undefined ? { value } : {}) };
+  if (!isError(error)) {
+    const value = attempt<unknown>(() => JSON.parse(JSON.stringify(error ?? null)), undefined);
+    return { name: "NonError", message: describeThrown(error), ...(value !== undefined ? { value } : {}) };
   }
-  const out: { -readonly [K in keyof SerializedError]: SerializedError[K] } = { name: error.name, message: error.message };
-  if (typeof error.stack === "string") out.stack = error.stack;
-  if (error.cause !== undefined && depth < 8) out.cause = encodeError(error.cause, depth + 1);
-  const keys = EXTRA_KEYS[error.name];
+  const out: { -readonly [K in keyof SerializedError]: SerializedError[K] } = {
+    name: attempt(() => String(error.name), "Error"),
+    message: attempt(() => String(error.message), "(unreadable message)"),
+  };
+  const stack = attempt(() => error.stack, undefined);
+  if (typeof stack === "string") out.stack = stack;
+  const cause = attempt(() => error.cause, undefined);
+  if (cause !== undefined && depth < 8) out.cause = encodeError(cause, depth + 1);
+  const keys = EXTRA_KEYS[out.name];
   if (keys !== undefined) {
-    const extra: Record<string, unknown> = {};
-    for (const key of keys) extra[key] = (error as unknown as Record<string, unknown>)[key];
-    out.extra = JSON.parse(JSON.stringify(extra)) as Record<string, unknown>;
+    const extra = attempt(() => {
+      const picked: Record<string, unknown> = {};
+      for (const key of keys) picked[key] = (error as unknown as Record<string, unknown>)[key];
+      return JSON.parse(JSON.stringify(picked)) as Record<string, unknown>;
+    }, undefined);
+    if (extra !== undefined) out.extra = extra;
   }
   return out;
 }

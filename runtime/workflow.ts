@@ -12,8 +12,11 @@ import { buildRunEnv } from "./routing.js";
 import { RESUMABLE } from "./run-state.js";
 import { checkEvent } from "./validate.js";
 import { rebuildRun, type DurableBinding } from "./durable.js";
-import { assertSameWorkflow, RunExistsError, shapeFingerprint, UNFINISHED, workflowShape, type Journal } from "./journal.js";
+import { assertSameWorkflow, RunExistsError, RunOwnedError, shapeFingerprint, UNFINISHED, workflowShape, type Journal, type RunRecord } from "./journal.js";
 import { JournalWriter } from "./journal-writer.js";
+import { UnjournalableError } from "./driver-journal.js";
+import { WorkflowValidationError } from "./errors.js";
+import { describeThrown, isError } from "./thrown.js";
 import { encodeTick } from "./tick-codec.js";
 
 /** Construction-time replacements for resource factories, by resource name. */
@@ -115,7 +118,8 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
       if (!(Number.isInteger(snapshotEvery) && snapshotEvery >= 1)) throw new TypeError(`snapshotEvery must be an integer >= 1, got ${snapshotEvery}`);
       this.#durable = {
         journal: options.journal,
-        writer: JournalWriter.of(options.journal, snapshotEvery),
+        writer: JournalWriter.of(options.journal),
+        snapshotEvery,
         shape,
         fingerprint: shapeFingerprint(shape),
         commitBeforeSteps: options.commitBeforeSteps ?? true,
@@ -169,34 +173,71 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
     return new WorkflowHandler<Result, State>(driver);
   }
 
-  /** A journaled `run`: the run record and its `run_started` tick are written before it starts. */
+  /**
+   * A journaled `run`: the run record (owned by this process) and its `run_started` tick are
+   * written before it starts. Whatever goes wrong with the journal rejects the handler.
+   */
   private runDurable(d: DurableBinding, ctx: Context<State>, input: StartInput | undefined, runId: string, resume: boolean, ownCtx: boolean): WorkflowHandler<Result, State> {
     const wi = this[WORKFLOW];
     const ci = ctx[CONTEXT];
     if (resume) {
-      const record = d.journal.getRun(runId);
-      if (record === undefined) throw new Error(`No run "${runId}" in journal ${d.journal.location} to resume this context into`);
-      assertSameWorkflow(record, wi.env.workflow, d.shape, d.fingerprint, d.journal.location);
+      let record: RunRecord;
+      try {
+        record = this.takeOver(d, runId);
+      } catch (error) {
+        return this.failedRun(ctx, runId, error);
+      }
       return this.startDurable(d, ctx, runId, { type: "run_resumed", runId }, record.lastSeq + 1, false, []);
     }
     const start = startEvent(wi, input);
-    if (!(start instanceof Event)) {
-      const driver = new RunDriver(this, ci, ctx, runId);
-      ci.driver = driver;
-      driver.failEarly(start);
-      return new WorkflowHandler<Result, State>(driver);
-    }
-    if (d.live.has(runId)) throw new RunExistsError(runId, d.journal.location);
+    if (!(start instanceof Event)) return this.failedRun(ctx, runId, start);
+    if (d.live.has(runId) || d.writer.drives(runId)) return this.failedRun(ctx, runId, new RunExistsError(runId, d.journal.location));
     const tick = { type: "run_started" as const, runId, start };
     const now = Date.now();
-    // A context that carries store/state from earlier runs: journal it as snapshot 0, so replay starts from it.
-    const seed = ownCtx && ci.run.status !== "idle" ? { seq: 0, at: now, json: JSON.stringify({ ...ctx.toJSON(), stream: [] }) } : undefined;
-    d.journal.createRun(
-      { runId, workflow: wi.env.workflow, fingerprint: d.fingerprint, shape: d.shape, createdAt: now },
-      [{ seq: 1, at: now, kind: "tick", json: JSON.stringify({ kind: "tick", tick: encodeTick(tick) }) }],
-      seed,
-    );
+    try {
+      // A context that carries store/state from earlier runs: journal it as snapshot 0, so replay starts from it.
+      const seed = ownCtx && ci.run.status !== "idle" ? { seq: 0, at: now, json: JSON.stringify({ ...ctx.toJSON(), stream: [] }) } : undefined;
+      let json: string;
+      try {
+        json = JSON.stringify({ kind: "tick", tick: encodeTick(tick) });
+      } catch (error) {
+        throw new WorkflowValidationError(wi.env.workflow + " start event", [{ field: "", message: new UnjournalableError(tick, error).message }]);
+      }
+      d.journal.createRun(
+        { runId, workflow: wi.env.workflow, fingerprint: d.fingerprint, shape: d.shape, createdAt: now, lease: d.writer.lease() },
+        [{ seq: 1, at: now, kind: "tick", json }],
+        seed,
+      );
+    } catch (error) {
+      return this.failedRun(ctx, runId, error);
+    }
     return this.startDurable(d, ctx, runId, tick, 2, true, []);
+  }
+
+  /** A handler that rejects with `error` at once (the run never started). */
+  private failedRun(ctx: Context<State>, runId: string, error: unknown): WorkflowHandler<Result, State> {
+    const ci = ctx[CONTEXT];
+    const driver = new RunDriver(this, ci, ctx, runId);
+    ci.driver = driver;
+    driver.failEarly(isError(error) ? error : new Error(describeThrown(error)));
+    return new WorkflowHandler<Result, State>(driver);
+  }
+
+  /**
+   * The record of a journaled run this instance may continue, taken over for this process when
+   * it is unfinished. Throws when the run is unknown, of another version (`JournalMismatchError`),
+   * or driven by someone else (`RunOwnedError`).
+   */
+  private takeOver(d: DurableBinding, runId: string): RunRecord {
+    const wi = this[WORKFLOW];
+    const record = d.journal.getRun(runId);
+    if (record === undefined) throw new Error(`No run "${runId}" in journal ${d.journal.location}`);
+    assertSameWorkflow(record, wi.env.workflow, d.shape, d.fingerprint, d.journal.location);
+    if (record.outcome !== null) return record;
+    if (d.writer.drives(runId)) throw new RunOwnedError(runId, d.journal.location, null);
+    const held = d.writer.claim(runId);
+    if (held !== null) throw new RunOwnedError(runId, d.journal.location, held);
+    return record;
   }
 
   private startDurable(
@@ -211,19 +252,22 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
   ): WorkflowHandler<Result, State> {
     const ci = ctx[CONTEXT];
     let handler: WorkflowHandler<Result, State>;
-    const driver = new RunDriver(this, ci, ctx, runId, {
+    const driver: RunDriver = new RunDriver(this, ci, ctx, runId, {
       writer: d.writer,
       entrySeq,
       commitBeforeSteps: d.commitBeforeSteps,
       firstTickJournaled,
       streamed,
       sinceSnapshot,
+      snapshotEvery: d.snapshotEvery,
       onSettled: () => {
+        d.writer.drop(driver);
         if (d.live.get(runId) === handler) d.live.delete(runId);
       },
     });
     handler = new WorkflowHandler<Result, State>(driver);
     d.live.set(runId, handler as WorkflowHandler<any, any>);
+    d.writer.adopt(driver);
     ci.driver = driver;
     driver.begin(tick);
     return handler;
@@ -232,9 +276,10 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
   /**
    * Continues a journaled run: rebuilds it from the journal (latest snapshot, then the ticks after
    * it) and re-dispatches unfinished work (in-flight attempts run again). A run that already
-   * finished runs nothing and settles as it did. A run of this process that is still live returns
-   * its handler. Throws when the run is unknown, and `JournalMismatchError` when it was journaled
-   * by another version of the workflow.
+   * finished runs nothing and settles as it did. A run of this instance that is still live returns
+   * its handler. Throws when the run is unknown, `JournalMismatchError` when it was journaled by
+   * another version of the workflow, and `RunOwnedError` when another handler drives it (another
+   * instance in this process, or another process whose lease has not lapsed).
    *
    * @example
    * ```ts
@@ -247,10 +292,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
     if (d === null) throw new Error(`${this[WORKFLOW].env.workflow}: resume() needs a journal (new ${this[WORKFLOW].env.workflow}({ journal }))`);
     const live = d.live.get(runId);
     if (live !== undefined) return live as WorkflowHandler<Result, State>;
-    const wi = this[WORKFLOW];
-    const record = d.journal.getRun(runId);
-    if (record === undefined) throw new Error(`No run "${runId}" in journal ${d.journal.location}`);
-    assertSameWorkflow(record, wi.env.workflow, d.shape, d.fingerprint, d.journal.location);
+    const record = this.takeOver(d, runId);
     const rebuilt = rebuildRun(this as unknown as Workflow<any, any, any, any>, d.journal, record);
     const ctx = rebuilt.ctx as Context<State>;
     if (rebuilt.finished !== null) {
@@ -261,6 +303,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
         firstTickJournaled: false,
         streamed: rebuilt.streamed,
         sinceSnapshot: 0,
+        snapshotEvery: d.snapshotEvery,
       });
       driver.settleReplayed(rebuilt.finished.error, rebuilt.finished.result);
       return new WorkflowHandler<Result, State>(driver);
@@ -269,17 +312,37 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
   }
 
   /**
-   * Resumes every unfinished (running or waiting) run of this workflow in the journal; resolves
-   * with their handlers (await them for the results). Runs already live in this process are
-   * returned as they are.
+   * Resumes every unfinished (running or waiting) run of this workflow in the journal. Resolves
+   * with the handlers of the runs it resumed (await them for the results); runs already live in
+   * this instance are returned as they are. A run it cannot resume (another version of the spec,
+   * another owner, a damaged entry) does not stop the others: it is listed in `skipped` with its
+   * error.
    */
-  async resumeAll(): Promise<WorkflowHandler<Result, State>[]> {
+  async resumeAll(): Promise<ResumeAllResult<WorkflowHandler<Result, State>>> {
     const d = this.#durable;
     if (d === null) throw new Error(`${this[WORKFLOW].env.workflow}: resumeAll() needs a journal`);
     const runs = d.journal.list({ workflow: this[WORKFLOW].env.workflow, status: UNFINISHED });
-    return runs.map((r) => this.resume(r.runId));
+    const handlers: WorkflowHandler<Result, State>[] = [];
+    const skipped: SkippedRun[] = [];
+    for (const r of runs) {
+      try {
+        handlers.push(this.resume(r.runId));
+      } catch (error) {
+        skipped.push({ runId: r.runId, error: isError(error) ? error : new Error(describeThrown(error)) });
+      }
+    }
+    return Object.assign(handlers, { skipped });
   }
 }
+
+/** A run `resumeAll()` could not resume, and why. */
+export interface SkippedRun {
+  readonly runId: string;
+  readonly error: Error;
+}
+
+/** What `resumeAll()` resolves with: the resumed runs' handlers, plus the runs it skipped. */
+export type ResumeAllResult<H> = H[] & { readonly skipped: readonly SkippedRun[] };
 
 /** The start event for `input`, or the error that prevents it. */
 function startEvent(wi: WorkflowInternals, input: unknown): Event | Error {

@@ -17,8 +17,11 @@ import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import {
+  refusal,
   RunExistsError,
   type EntryKind,
+  type RefusedRun,
+  type RunLease,
   type Journal,
   type JournalStatus,
   type NewRun,
@@ -33,8 +36,8 @@ import {
 export const APPLICATION_ID = 0x466c5370;
 /** The `meta` table's magic value. */
 export const MAGIC = "flowspec-journal";
-/** The schema version this code writes and reads. */
-export const SCHEMA_VERSION = 1;
+/** The schema version this code writes and reads (version 1 files are upgraded when opened for writing). */
+export const SCHEMA_VERSION = 2;
 
 /** The journal file is not usable: not a database, another program's, damaged, or a newer schema. */
 export class JournalFileError extends Error {
@@ -63,6 +66,9 @@ export interface SqliteJournalOptions {
   readonly busyTimeout?: number;
 }
 
+/** Version 1 → 2: run leases (one owner per run). */
+const UPGRADE_1_TO_2 = "ALTER TABLE runs ADD COLUMN owner TEXT; ALTER TABLE runs ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;";
+
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE runs (
@@ -75,7 +81,9 @@ CREATE TABLE runs (
   updated_at INTEGER NOT NULL,
   ticks INTEGER NOT NULL,
   last_seq INTEGER NOT NULL,
-  outcome TEXT
+  outcome TEXT,
+  owner TEXT,
+  lease_until INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE INDEX runs_by_workflow_status ON runs (workflow, status);
 CREATE TABLE entries (
@@ -106,6 +114,8 @@ interface RunRow {
   ticks: number;
   last_seq: number;
   outcome: string | null;
+  owner?: string | null;
+  lease_until?: number;
 }
 
 function toRecord(row: RunRow): RunRecord {
@@ -171,8 +181,10 @@ function readable(Driver: typeof BetterSqlite3, db: BetterSqlite3.Database, path
 export class SqliteJournal implements Journal {
   readonly location: string;
   private readonly db: BetterSqlite3.Database;
-  private readonly stmts: ReturnType<SqliteJournal["prepare"]>;
-  private readonly commitTx: (batch: readonly RunBatch[]) => void;
+  private readonly stmts: ReturnType<SqliteJournal["prepareReads"]>;
+  private writeStmts: ReturnType<SqliteJournal["prepareWrites"]> | undefined;
+  private readonly commitTx: (batch: readonly RunBatch[]) => RefusedRun[];
+  private readonly claimTx: BetterSqlite3.Transaction<(runId: string, lease: RunLease, isDead: (held: RunLease) => boolean) => RunLease | null>;
   private readonly createTx: (run: NewRun, first: readonly StoredEntry[], seed?: Snapshot) => void;
 
   constructor(file: string, options: SqliteJournalOptions = {}) {
@@ -194,13 +206,14 @@ export class SqliteJournal implements Journal {
     this.db = db;
     try {
       this.open(options, readonly);
-      this.stmts = this.prepare();
+      this.stmts = this.prepareReads();
     } catch (error) {
       db.close();
       throw error instanceof JournalFileError ? error : this.fileError(error, "cannot open");
     }
     this.commitTx = db.transaction((batch: readonly RunBatch[]) => this.commitBatch(batch));
     this.createTx = db.transaction((run: NewRun, first: readonly StoredEntry[], seed?: Snapshot) => this.insertRun(run, first, seed));
+    this.claimTx = db.transaction((runId: string, lease: RunLease, isDead: (held: RunLease) => boolean) => this.claimRun(runId, lease, isDead));
   }
 
   private open(options: SqliteJournalOptions, readonly: boolean): void {
@@ -231,7 +244,11 @@ export class SqliteJournal implements Journal {
       if (meta.get("magic") !== MAGIC) throw new JournalFileError(this.location, "has a flowspec application id but no journal magic; damaged or foreign");
       const version = Number(meta.get("schema_version"));
       if (version > SCHEMA_VERSION) throw new JournalFileError(this.location, `has journal schema version ${version}; this flowspec reads up to ${SCHEMA_VERSION}. Upgrade flowspec.`);
-      if (version !== SCHEMA_VERSION) throw new JournalFileError(this.location, `has unknown journal schema version ${meta.get("schema_version")}`);
+      if (version === 1 && !readonly) {
+        db.exec(`BEGIN IMMEDIATE; ${UPGRADE_1_TO_2} UPDATE meta SET value = '2' WHERE key = 'schema_version'; COMMIT;`);
+      } else if (version !== SCHEMA_VERSION && !(version === 1 && readonly)) {
+        throw new JournalFileError(this.location, `has unknown journal schema version ${meta.get("schema_version")}`);
+      }
       if (!readonly) db.pragma("journal_mode = WAL");
     }
     db.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
@@ -241,53 +258,105 @@ export class SqliteJournal implements Journal {
     }
   }
 
-  private prepare() {
+  /** Statements that read (prepared at open; they work on every schema version this code reads). */
+  private prepareReads() {
     const db = this.db;
     return {
-      insertRun: db.prepare(
-        "INSERT INTO runs (run_id, workflow, fingerprint, shape, status, created_at, updated_at, ticks, last_seq, outcome) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, NULL)",
-      ),
-      runExists: db.prepare("SELECT 1 FROM runs WHERE run_id = ?").pluck(),
       getRun: db.prepare("SELECT * FROM runs WHERE run_id = ?"),
-      insertEntry: db.prepare("INSERT INTO entries (run_id, seq, at, kind, data) VALUES (?, ?, ?, ?, ?)"),
-      updateRun: db.prepare("UPDATE runs SET status = ?, updated_at = ?, ticks = ticks + ?, last_seq = ?, outcome = ? WHERE run_id = ?"),
-      insertSnapshot: db.prepare("INSERT OR REPLACE INTO snapshots (run_id, seq, at, data) VALUES (?, ?, ?, ?)"),
-      dropOldSnapshots: db.prepare("DELETE FROM snapshots WHERE run_id = ? AND seq < ?"),
       read: db.prepare("SELECT seq, at, kind, data FROM entries WHERE run_id = ? AND seq > ? ORDER BY seq"),
       readKind: db.prepare("SELECT seq, at, kind, data FROM entries WHERE run_id = ? AND seq > ? AND kind = ? ORDER BY seq"),
       snapshot: db.prepare("SELECT seq, at, data FROM snapshots WHERE run_id = ? ORDER BY seq DESC LIMIT 1"),
     };
   }
 
+  /** Statements that write (prepared on first write: a read-only version 1 file has no lease columns). */
+  private get writes() {
+    return (this.writeStmts ??= this.prepareWrites());
+  }
+
+  private prepareWrites() {
+    const db = this.db;
+    return {
+      insertRun: db.prepare(
+        "INSERT INTO runs (run_id, workflow, fingerprint, shape, status, created_at, updated_at, ticks, last_seq, outcome, owner, lease_until) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, NULL, ?, ?)",
+      ),
+      runExists: db.prepare("SELECT 1 FROM runs WHERE run_id = ?").pluck(),
+      insertEntry: db.prepare("INSERT INTO entries (run_id, seq, at, kind, data) VALUES (?, ?, ?, ?, ?)"),
+      // Guarded: only the lease holder (or anyone, when no lease is given) extends a run, and only right after its last entry.
+      updateRun: db.prepare(
+        `UPDATE runs SET status = @status, updated_at = @at, ticks = ticks + @ticks, last_seq = @last, outcome = @outcome,
+           owner = CASE WHEN @owner IS NULL THEN owner WHEN @outcome IS NULL THEN @owner ELSE NULL END,
+           lease_until = CASE WHEN @owner IS NULL THEN lease_until WHEN @outcome IS NULL THEN @until ELSE 0 END
+         WHERE run_id = @runId AND last_seq = @first - 1 AND (@owner IS NULL OR owner IS NULL OR owner = @owner)`,
+      ),
+      lease: db.prepare("SELECT owner, lease_until, last_seq FROM runs WHERE run_id = ?"),
+      setLease: db.prepare("UPDATE runs SET owner = ?, lease_until = ? WHERE run_id = ?"),
+      insertSnapshot: db.prepare("INSERT OR REPLACE INTO snapshots (run_id, seq, at, data) VALUES (?, ?, ?, ?)"),
+      dropOldSnapshots: db.prepare("DELETE FROM snapshots WHERE run_id = ? AND seq < ?"),
+    };
+  }
+
   private insertRun(run: NewRun, first: readonly StoredEntry[], seed?: Snapshot): void {
-    const s = this.stmts;
+    const s = this.writes;
     if (s.runExists.get(run.runId) !== undefined) throw new RunExistsError(run.runId, this.location);
     const ticks = first.filter((e) => e.kind === "tick").length;
     const lastSeq = first.length > 0 ? first[first.length - 1]!.seq : 0;
-    s.insertRun.run(run.runId, run.workflow, run.fingerprint, JSON.stringify(run.shape), run.createdAt, run.createdAt, ticks, lastSeq);
+    s.insertRun.run(run.runId, run.workflow, run.fingerprint, JSON.stringify(run.shape), run.createdAt, run.createdAt, ticks, lastSeq, run.lease?.owner ?? null, run.lease?.until ?? 0);
     for (const e of first) s.insertEntry.run(run.runId, e.seq, e.at, e.kind, e.json);
     if (seed !== undefined) s.insertSnapshot.run(run.runId, seed.seq, seed.at, seed.json);
   }
 
-  private commitBatch(batch: readonly RunBatch[]): void {
-    const s = this.stmts;
+  private commitBatch(batch: readonly RunBatch[]): RefusedRun[] {
+    const s = this.writes;
+    const refused: RefusedRun[] = [];
     for (const b of batch) {
       let ticks = 0;
-      for (const e of b.entries) {
-        s.insertEntry.run(b.runId, e.seq, e.at, e.kind, e.json);
-        if (e.kind === "tick") ticks++;
-      }
+      for (const e of b.entries) if (e.kind === "tick") ticks++;
       const last = b.entries.length > 0 ? b.entries[b.entries.length - 1]!.seq : null;
-      const outcome = b.outcome === null ? null : JSON.stringify(b.outcome);
-      const changed = last === null
-        ? this.db.prepare("UPDATE runs SET status = ?, updated_at = ?, outcome = ? WHERE run_id = ?").run(b.status, b.updatedAt, outcome, b.runId).changes
-        : s.updateRun.run(b.status, b.updatedAt, ticks, last, outcome, b.runId).changes;
-      if (changed !== 1) throw new Error(`Journal ${this.location} has no run "${b.runId}"`);
+      const row = last === null ? (s.lease.get(b.runId) as Pick<RunRow, "last_seq"> | undefined) : undefined;
+      const changed = s.updateRun.run({
+        status: b.status,
+        at: b.updatedAt,
+        ticks,
+        last: last ?? row?.last_seq ?? -1,
+        first: b.entries[0]?.seq ?? (row?.last_seq ?? -1) + 1,
+        outcome: b.outcome === null ? null : JSON.stringify(b.outcome),
+        owner: b.lease?.owner ?? null,
+        until: b.lease?.until ?? 0,
+        runId: b.runId,
+      }).changes;
+      if (changed !== 1) {
+        refused.push({ runId: b.runId, reason: this.refusalOf(b) });
+        continue;
+      }
+      for (const e of b.entries) s.insertEntry.run(b.runId, e.seq, e.at, e.kind, e.json);
       if (b.snapshot !== undefined) {
         s.insertSnapshot.run(b.runId, b.snapshot.seq, b.snapshot.at, b.snapshot.json);
         s.dropOldSnapshots.run(b.runId, b.snapshot.seq);
       }
     }
+    return refused;
+  }
+
+  /** Why the guarded update left a run out. */
+  private refusalOf(b: RunBatch): string {
+    const row = this.writes.lease.get(b.runId) as Pick<RunRow, "owner" | "lease_until" | "last_seq"> | undefined;
+    if (row === undefined) return `journal ${this.location} has no run "${b.runId}"`;
+    const record = { lastSeq: row.last_seq } as RunRecord;
+    return refusal(record, row.owner ? { owner: row.owner, until: row.lease_until ?? 0 } : null, b) ?? `run "${b.runId}" could not be updated`;
+  }
+
+  claim(runId: string, lease: RunLease, isDead: (held: RunLease) => boolean): RunLease | null {
+    return this.guard(() => this.claimTx.immediate(runId, lease, isDead));
+  }
+
+  private claimRun(runId: string, lease: RunLease, isDead: (held: RunLease) => boolean): RunLease | null {
+    const row = this.writes.lease.get(runId) as Pick<RunRow, "owner" | "lease_until"> | undefined;
+    if (row === undefined) throw new Error(`Journal ${this.location} has no run "${runId}"`);
+    const held = row.owner ? { owner: row.owner, until: row.lease_until ?? 0 } : null;
+    if (held !== null && held.owner !== lease.owner && held.until > Date.now() && !isDead(held)) return held;
+    this.writes.setLease.run(lease.owner, lease.until, runId);
+    return null;
   }
 
   createRun(run: NewRun, first: readonly StoredEntry[], seed?: Snapshot): void {
@@ -301,8 +370,8 @@ export class SqliteJournal implements Journal {
     });
   }
 
-  commit(batch: readonly RunBatch[]): void {
-    this.guard(() => this.commitTx(batch));
+  commit(batch: readonly RunBatch[]): readonly RefusedRun[] {
+    return this.guard(() => this.commitTx(batch));
   }
 
   read(runId: string, options: { readonly after?: number; readonly kind?: EntryKind } = {}): StoredEntry[] {

@@ -17,7 +17,9 @@ const flow = new DurableFlow({
 });
 
 // Resume whatever an earlier (killed) process left unfinished; otherwise start a new run.
-let handlers = await flow.resumeAll();
+const resumed = await flow.resumeAll();
+for (const { runId, error } of resumed.skipped) console.log(`not resuming ${runId}: ${error.message}`);
+let handlers = [...resumed];
 if (handlers.length > 0) console.log(`resuming ${handlers.map((h) => h.runId).join(", ")}`);
 else {
   const handler = flow.run({ rounds: 5, width: 3 }, { runId: `durable-${Date.now()}` });

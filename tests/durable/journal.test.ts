@@ -77,7 +77,10 @@ describe("JournalMismatchError", () => {
     expect(mismatch.differences).toContain('step "work" was removed or renamed');
     expect(mismatch.differences).toContain('step "compute" was added');
     expect(mismatch.differences).toContain('event "Progress" was removed or renamed');
-    await expect(flowV2.resumeAll()).rejects.toBeInstanceOf(JournalMismatchError);
+    const refused = await flowV2.resumeAll(); // reports the run, resumes the others
+    expect(refused).toHaveLength(0);
+    expect(refused.skipped.map((r) => r.runId)).toEqual(["v1-run"]);
+    expect(refused.skipped[0]!.error).toBeInstanceOf(JournalMismatchError);
     // The journal is untouched by the refusal: the right version still finishes the run.
     const ok = new DurableFlow({ journal, resources: { probe: fast } });
     const [handler] = await ok.resumeAll();
@@ -210,7 +213,7 @@ describe("journal API", () => {
     const journal = new MemoryJournal();
     const flow = new DurableFlow({ journal, resources: { probe: fast } });
     await flow.run({ rounds: 1, width: 1 }, { runId: "same" });
-    expect(() => flow.run({ rounds: 1, width: 1 }, { runId: "same" })).toThrow(RunExistsError);
+    await expect(flow.run({ rounds: 1, width: 1 }, { runId: "same" })).rejects.toBeInstanceOf(RunExistsError); // rejects, never throws
     expect(() => flow.resume("unknown")).toThrow(/No run "unknown" in journal memory/);
     expect(await flow.resume("same")).toMatchObject({ rounds: 1, total: chunkValue(0, 0) });
     expect(typeof flow.run({ rounds: 1, width: 1 }).runId).toBe("string"); // a generated UUID

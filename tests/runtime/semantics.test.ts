@@ -174,15 +174,17 @@ describe("routing", () => {
     expect((await other).critique.text).toBe("three");
   });
 
-  it("writes an input_required event that is sent (not returned) to the stream", async () => {
+  it("fails the run when a loosely typed step sends an event its emits does not list", async () => {
     class Asking extends JokeFlow {
       override async generateJoke(ev: JokeRequested, ctx: StepContext<JokeFlowState, JokeWritten>) {
         (ctx as unknown as StepContext<JokeFlowState, InputRequiredEvent>).sendEvent(new InputRequiredEvent({ prefix: "?" }));
         return new JokeWritten({ joke: ev.topic });
       }
     }
-    const events = await drain(new Asking().run({ topic: "t" }).streamEvents());
-    expect(events.map((e) => e.constructor.name)).toEqual(["InputRequiredEvent", "CritiqueReady"]);
+    const error = await new Asking().run({ topic: "t" }).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowRuntimeError);
+    expect((error as WorkflowRuntimeError).step).toBe("generate_joke");
+    expect((error as Error).message).toContain("sent InputRequiredEvent, which its spec does not list in emits");
   });
 
   it("accepts a start event instance as input", async () => {
@@ -192,7 +194,7 @@ describe("routing", () => {
 });
 
 describe("stream", () => {
-  it("can be consumed once; writes after the stop are dropped", async () => {
+  it("has one reader at a time, is used up once the stop was read; writes after the stop are dropped", async () => {
     const late = gate();
     class Late extends JokeFlow {
       override async generateJoke(ev: JokeRequested, ctx: StepContext<JokeFlowState, JokeWritten>) {
@@ -204,10 +206,11 @@ describe("stream", () => {
     }
     const handler = new Late().run({ topic: "t" });
     const events = drain(handler.streamEvents());
-    expect(() => handler.streamEvents()).toThrow("already consumed");
+    expect(() => handler.streamEvents()).toThrow("already has a reader");
     await handler;
     await late.promise;
     expect((await events).map((e) => e.constructor.name)).toEqual(["CritiqueReady"]);
+    expect(() => handler.streamEvents()).toThrow("read to its end");
   });
 
   it("ends by throwing the run's error", async () => {

@@ -177,16 +177,46 @@ export abstract class BranchFlowBase extends Workflow<Record<string, never>, Bra
 }
 
 /**
- * The steps of {@link BranchFlowBase} by method name: the event each accepts, the events it may emit
- * and the resources it receives (`never`: none). For annotating a step's implementation:
- * `resources: BranchFlowSteps["start"]["resources"]`.
+ * The steps of {@link BranchFlowBase} by method name: the event each accepts, the events it may emit,
+ * its context, the resources it receives (`never`: none) and what it returns. For annotating a step's
+ * implementation: `resources: BranchFlowSteps["start"]["resources"]`.
  */
 export interface BranchFlowSteps {
-  start: { event: StartEvent; emits: BranchA1Event | BranchB1Event; resources: { coin: Coin } };
-  stepA1: { event: BranchA1Event; emits: BranchA2Event; resources: never };
-  stepB1: { event: BranchB1Event; emits: BranchB2Event; resources: never };
-  stepA2: { event: BranchA2Event; emits: StopEvent; resources: never };
-  stepB2: { event: BranchB2Event; emits: StopEvent; resources: never };
+  start: {
+    event: StartEvent;
+    emits: BranchA1Event | BranchB1Event;
+    ctx: StepContext<Record<string, never>, BranchA1Event | BranchB1Event>;
+    resources: { coin: Coin };
+    returns: Promise<BranchA1Event | BranchB1Event | void>;
+  };
+  stepA1: {
+    event: BranchA1Event;
+    emits: BranchA2Event;
+    ctx: StepContext<Record<string, never>, BranchA2Event>;
+    resources: never;
+    returns: Promise<BranchA2Event | void>;
+  };
+  stepB1: {
+    event: BranchB1Event;
+    emits: BranchB2Event;
+    ctx: StepContext<Record<string, never>, BranchB2Event>;
+    resources: never;
+    returns: Promise<BranchB2Event | void>;
+  };
+  stepA2: {
+    event: BranchA2Event;
+    emits: StopEvent;
+    ctx: StepContext<Record<string, never>, StopEvent>;
+    resources: never;
+    returns: Promise<StopEvent | void>;
+  };
+  stepB2: {
+    event: BranchB2Event;
+    emits: StopEvent;
+    ctx: StepContext<Record<string, never>, StopEvent>;
+    resources: never;
+    returns: Promise<StopEvent | void>;
+  };
 }
 
 /**

@@ -214,18 +214,44 @@ export abstract class ConcurrentFlowBase extends Workflow<Record<string, never>,
 
 /**
  * The steps of {@link ConcurrentFlowBase} by method name: the event each accepts, the events it may
- * emit and the resources it receives (`never`: none).
+ * emit, its context, the resources it receives (`never`: none) and what it returns.
  */
 export interface ConcurrentFlowSteps {
-  start: { event: StartEvent; emits: StepAEvent | StepBEvent | StepCEvent; resources: never };
-  stepA: { event: StepAEvent; emits: StepACompleteEvent; resources: never };
-  stepB: { event: StepBEvent; emits: StepBCompleteEvent; resources: never };
-  stepC: { event: StepCEvent; emits: StepCCompleteEvent; resources: never };
+  start: {
+    event: StartEvent;
+    emits: StepAEvent | StepBEvent | StepCEvent;
+    ctx: StepContext<Record<string, never>, StepAEvent | StepBEvent | StepCEvent>;
+    resources: never;
+    returns: Promise<StepAEvent | StepBEvent | StepCEvent | void>;
+  };
+  stepA: {
+    event: StepAEvent;
+    emits: StepACompleteEvent;
+    ctx: StepContext<Record<string, never>, StepACompleteEvent>;
+    resources: never;
+    returns: Promise<StepACompleteEvent | void>;
+  };
+  stepB: {
+    event: StepBEvent;
+    emits: StepBCompleteEvent;
+    ctx: StepContext<Record<string, never>, StepBCompleteEvent>;
+    resources: never;
+    returns: Promise<StepBCompleteEvent | void>;
+  };
+  stepC: {
+    event: StepCEvent;
+    emits: StepCCompleteEvent;
+    ctx: StepContext<Record<string, never>, StepCCompleteEvent>;
+    resources: never;
+    returns: Promise<StepCCompleteEvent | void>;
+  };
   /** Collects the three results (C, A, B order) with ctx.collectEvents, then stops. */
   stepThree: {
     event: StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent;
     emits: StopEvent;
+    ctx: StepContext<Record<string, never>, StopEvent>;
     resources: never;
+    returns: Promise<StopEvent | void>;
   };
 }
 

@@ -210,17 +210,35 @@ export abstract class DocumentFlowBase extends Workflow<
 }
 
 /**
- * The steps of {@link DocumentFlowBase} by method name: the event each accepts, the events it may emit
- * and the resources it receives (`never`: none). For annotating a step's implementation:
- * `resources: DocumentFlowSteps["parseDocument"]["resources"]`.
+ * The steps of {@link DocumentFlowBase} by method name: the event each accepts, the events it may
+ * emit, its context, the resources it receives (`never`: none) and what it returns. For annotating a
+ * step's implementation: `resources: DocumentFlowSteps["parseDocument"]["resources"]`.
  */
 export interface DocumentFlowSteps {
   /** Parses the input document. */
-  parseDocument: { event: DocumentSubmitted; emits: ParseDocEvent; resources: { parser: DocumentParser } };
+  parseDocument: {
+    event: DocumentSubmitted;
+    emits: ParseDocEvent;
+    ctx: StepContext<Record<string, never>, ParseDocEvent>;
+    resources: { parser: DocumentParser };
+    returns: Promise<ParseDocEvent | void>;
+  };
   /** Extracts data from the parsed document. */
-  extractData: { event: ParseDocEvent; emits: ExtractDataEvent; resources: { extractor: Extractor } };
+  extractData: {
+    event: ParseDocEvent;
+    emits: ExtractDataEvent;
+    ctx: StepContext<Record<string, never>, ExtractDataEvent>;
+    resources: { extractor: Extractor };
+    returns: Promise<ExtractDataEvent | void>;
+  };
   /** Analyzes and formats the extracted results. */
-  analyzeResults: { event: ExtractDataEvent; emits: AnalysisReady; resources: never };
+  analyzeResults: {
+    event: ExtractDataEvent;
+    emits: AnalysisReady;
+    ctx: StepContext<Record<string, never>, AnalysisReady>;
+    resources: never;
+    returns: Promise<AnalysisReady | void>;
+  };
 }
 
 /**

@@ -275,21 +275,51 @@ export abstract class DurableFlowBase extends Workflow<
 }
 
 /**
- * The steps of {@link DurableFlowBase} by method name: the event each accepts, the events it may emit
- * and the resources it receives (`never`: none). For annotating a step's implementation:
- * `resources: DurableFlowSteps["begin"]["resources"]`.
+ * The steps of {@link DurableFlowBase} by method name: the event each accepts, the events it may emit,
+ * its context, the resources it receives (`never`: none) and what it returns. For annotating a step's
+ * implementation: `resources: DurableFlowSteps["begin"]["resources"]`.
  */
 export interface DurableFlowSteps {
   /** Stores the run's configuration and starts round 0. */
-  begin: { event: Begin; emits: RoundStarted; resources: { probe: Probe } };
+  begin: {
+    event: Begin;
+    emits: RoundStarted;
+    ctx: StepContext<DurableFlowState, RoundStarted>;
+    resources: { probe: Probe };
+    returns: Promise<RoundStarted | void>;
+  };
   /** Sends one Chunk per part of the round. */
-  fanOut: { event: RoundStarted; emits: Chunk; resources: { probe: Probe } };
+  fanOut: {
+    event: RoundStarted;
+    emits: Chunk;
+    ctx: StepContext<DurableFlowState, Chunk>;
+    resources: { probe: Probe };
+    returns: Promise<Chunk | void>;
+  };
   /** Computes a chunk (slowly), stores it and reports progress. */
-  work: { event: Chunk; emits: ChunkDone; resources: { probe: Probe } };
+  work: {
+    event: Chunk;
+    emits: ChunkDone;
+    ctx: StepContext<DurableFlowState, ChunkDone>;
+    resources: { probe: Probe };
+    returns: Promise<ChunkDone | void>;
+  };
   /** Collects a round's chunks and records the round's total in the state. */
-  gather: { event: ChunkDone; emits: RoundDone; resources: { probe: Probe } };
+  gather: {
+    event: ChunkDone;
+    emits: RoundDone;
+    ctx: StepContext<DurableFlowState, RoundDone>;
+    resources: { probe: Probe };
+    returns: Promise<RoundDone | void>;
+  };
   /** Loops to the next round, or finishes. */
-  nextRound: { event: RoundDone; emits: RoundStarted | Finished; resources: { probe: Probe } };
+  nextRound: {
+    event: RoundDone;
+    emits: RoundStarted | Finished;
+    ctx: StepContext<DurableFlowState, RoundStarted | Finished>;
+    resources: { probe: Probe };
+    returns: Promise<RoundStarted | Finished | void>;
+  };
 }
 
 /**

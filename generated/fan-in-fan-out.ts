@@ -133,15 +133,33 @@ export abstract class FanInFanOutBase extends Workflow<
 }
 
 /**
- * The steps of {@link FanInFanOutBase} by method name: the event each accepts, the events it may emit
- * and the resources it receives (`never`: none).
+ * The steps of {@link FanInFanOutBase} by method name: the event each accepts, the events it may emit,
+ * its context, the resources it receives (`never`: none) and what it returns.
  */
 export interface FanInFanOutSteps {
   /** Stores how many results to collect, then sends one ProcessEvent per item. */
-  initRun: { event: FanOutStart; emits: ProcessEvent; resources: never };
-  process: { event: ProcessEvent; emits: ResultEvent; resources: never };
+  initRun: {
+    event: FanOutStart;
+    emits: ProcessEvent;
+    ctx: StepContext<Record<string, never>, ProcessEvent>;
+    resources: never;
+    returns: Promise<ProcessEvent | void>;
+  };
+  process: {
+    event: ProcessEvent;
+    emits: ResultEvent;
+    ctx: StepContext<Record<string, never>, ResultEvent>;
+    resources: never;
+    returns: Promise<ResultEvent | void>;
+  };
   /** Collects every ResultEvent; stops with all of them once the last arrives. */
-  finalize: { event: ResultEvent; emits: StopEvent; resources: never };
+  finalize: {
+    event: ResultEvent;
+    emits: StopEvent;
+    ctx: StepContext<Record<string, never>, StopEvent>;
+    resources: never;
+    returns: Promise<StopEvent | void>;
+  };
 }
 
 /**

@@ -73,13 +73,25 @@ export abstract class HumanInTheLoopFlowBase extends Workflow<
 
 /**
  * The steps of {@link HumanInTheLoopFlowBase} by method name: the event each accepts, the events it
- * may emit and the resources it receives (`never`: none).
+ * may emit, its context, the resources it receives (`never`: none) and what it returns.
  */
 export interface HumanInTheLoopFlowSteps {
   /** Asks for a number. */
-  step1: { event: StartEvent; emits: InputRequiredEvent; resources: never };
+  step1: {
+    event: StartEvent;
+    emits: InputRequiredEvent;
+    ctx: StepContext<Record<string, never>, InputRequiredEvent>;
+    resources: never;
+    returns: Promise<InputRequiredEvent | void>;
+  };
   /** Stops with the person's response. */
-  step2: { event: HumanResponseEvent; emits: StopEvent; resources: never };
+  step2: {
+    event: HumanResponseEvent;
+    emits: StopEvent;
+    ctx: StepContext<Record<string, never>, StopEvent>;
+    resources: never;
+    returns: Promise<StopEvent | void>;
+  };
 }
 
 /**

@@ -185,15 +185,27 @@ export abstract class JokeFlowBase extends Workflow<
 }
 
 /**
- * The steps of {@link JokeFlowBase} by method name: the event each accepts, the events it may emit and
- * the resources it receives (`never`: none). For annotating a step's implementation:
- * `resources: JokeFlowSteps["generateJoke"]["resources"]`.
+ * The steps of {@link JokeFlowBase} by method name: the event each accepts, the events it may emit,
+ * its context, the resources it receives (`never`: none) and what it returns. For annotating a step's
+ * implementation: `resources: JokeFlowSteps["generateJoke"]["resources"]`.
  */
 export interface JokeFlowSteps {
   /** Asks the model for its best joke about the topic. */
-  generateJoke: { event: JokeRequested; emits: JokeWritten; resources: { llm: Llm } };
+  generateJoke: {
+    event: JokeRequested;
+    emits: JokeWritten;
+    ctx: StepContext<JokeFlowState, JokeWritten>;
+    resources: { llm: Llm };
+    returns: Promise<JokeWritten | void>;
+  };
   /** Asks the model to critique the joke. */
-  critiqueJoke: { event: JokeWritten; emits: CritiqueReady; resources: { llm: Llm } };
+  critiqueJoke: {
+    event: JokeWritten;
+    emits: CritiqueReady;
+    ctx: StepContext<JokeFlowState, CritiqueReady>;
+    resources: { llm: Llm };
+    returns: Promise<CritiqueReady | void>;
+  };
 }
 
 /**

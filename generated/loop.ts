@@ -129,13 +129,25 @@ export abstract class LoopFlowBase extends Workflow<LoopFlowState, LoopFlowResou
 }
 
 /**
- * The steps of {@link LoopFlowBase} by method name: the event each accepts, the events it may emit and
- * the resources it receives (`never`: none). For annotating a step's implementation:
- * `resources: LoopFlowSteps["stepOne"]["resources"]`.
+ * The steps of {@link LoopFlowBase} by method name: the event each accepts, the events it may emit,
+ * its context, the resources it receives (`never`: none) and what it returns. For annotating a step's
+ * implementation: `resources: LoopFlowSteps["stepOne"]["resources"]`.
  */
 export interface LoopFlowSteps {
-  stepOne: { event: StartEvent | LoopEvent; emits: FirstEvent | LoopEvent; resources: { coin: Coin } };
-  stepTwo: { event: FirstEvent; emits: StopEvent; resources: never };
+  stepOne: {
+    event: StartEvent | LoopEvent;
+    emits: FirstEvent | LoopEvent;
+    ctx: StepContext<LoopFlowState, FirstEvent | LoopEvent>;
+    resources: { coin: Coin };
+    returns: Promise<FirstEvent | LoopEvent | void>;
+  };
+  stepTwo: {
+    event: FirstEvent;
+    emits: StopEvent;
+    ctx: StepContext<LoopFlowState, StopEvent>;
+    resources: never;
+    returns: Promise<StopEvent | void>;
+  };
 }
 
 /**

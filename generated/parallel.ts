@@ -80,14 +80,26 @@ export abstract class ParallelFlowBase extends Workflow<Record<string, never>, R
 }
 
 /**
- * The steps of {@link ParallelFlowBase} by method name: the event each accepts, the events it may emit
- * and the resources it receives (`never`: none).
+ * The steps of {@link ParallelFlowBase} by method name: the event each accepts, the events it may
+ * emit, its context, the resources it receives (`never`: none) and what it returns.
  */
 export interface ParallelFlowSteps {
   /** Sends the query with ctx.sendEvent. */
-  start: { event: StartEvent; emits: StepTwoEvent; resources: never };
+  start: {
+    event: StartEvent;
+    emits: StepTwoEvent;
+    ctx: StepContext<Record<string, never>, StepTwoEvent>;
+    resources: never;
+    returns: Promise<StepTwoEvent | void>;
+  };
   /** Runs the slow query and stops with its text as the result. */
-  stepTwo: { event: StepTwoEvent; emits: StopEvent; resources: never };
+  stepTwo: {
+    event: StepTwoEvent;
+    emits: StopEvent;
+    ctx: StepContext<Record<string, never>, StopEvent>;
+    resources: never;
+    returns: Promise<StopEvent | void>;
+  };
 }
 
 /**

@@ -33,7 +33,7 @@ interface BuildContext {
 }
 
 /**
- * Builds the model. Defaults: `kind: event`, `workers: 1`, `cache: true`, retry `delay: 0` and
+ * Builds the model. Defaults: `kind: event`, `workers: 4` (the reference's `num_workers`), `cache: true`, retry `delay: 0` and
  * `backoff: 1`, `emits` and `resources` empty when omitted.
  *
  * @example
@@ -133,7 +133,7 @@ function buildStep(name: string, raw: Dict, ctx: BuildContext): StepModel {
     accepts: nameRefs(raw.accepts, [...path, "accepts"], ctx.locator),
     emits: nameRefs(raw.emits, [...path, "emits"], ctx.locator),
     resources: nameRefs(raw.resources, [...path, "resources"], ctx.locator),
-    workers: typeof raw.workers === "number" ? raw.workers : 1,
+    workers: typeof raw.workers === "number" ? raw.workers : 4,
     ...(retry ? { retry: { attempts: numberOr(retry.attempts, 1), delay: numberOr(retry.delay, 0), backoff: numberOr(retry.backoff, 1) } } : {}),
     ...(raw.timeout === null || typeof raw.timeout === "number" ? { timeout: raw.timeout } : {}),
     span: ctx.locator.key(path),

@@ -111,7 +111,7 @@ export abstract class BranchFlowBase extends Workflow<Record<string, never>, Bra
         accepts: [StartEvent],
         emits: [BranchA1Event, BranchB1Event],
         resources: ["coin"],
-        workers: 1,
+        workers: 4,
       },
       {
         name: "step_a1",
@@ -119,7 +119,7 @@ export abstract class BranchFlowBase extends Workflow<Record<string, never>, Bra
         accepts: [BranchA1Event],
         emits: [BranchA2Event],
         resources: [],
-        workers: 1,
+        workers: 4,
       },
       {
         name: "step_b1",
@@ -127,7 +127,7 @@ export abstract class BranchFlowBase extends Workflow<Record<string, never>, Bra
         accepts: [BranchB1Event],
         emits: [BranchB2Event],
         resources: [],
-        workers: 1,
+        workers: 4,
       },
       {
         name: "step_a2",
@@ -135,7 +135,7 @@ export abstract class BranchFlowBase extends Workflow<Record<string, never>, Bra
         accepts: [BranchA2Event],
         emits: [StopEvent],
         resources: [],
-        workers: 1,
+        workers: 4,
       },
       {
         name: "step_b2",
@@ -143,7 +143,7 @@ export abstract class BranchFlowBase extends Workflow<Record<string, never>, Bra
         accepts: [BranchB2Event],
         emits: [StopEvent],
         resources: [],
-        workers: 1,
+        workers: 4,
       },
     ],
     resources: {

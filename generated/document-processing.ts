@@ -158,7 +158,7 @@ export abstract class DocumentFlowBase extends Workflow<
         accepts: [DocumentSubmitted],
         emits: [ParseDocEvent],
         resources: ["parser"],
-        workers: 1,
+        workers: 4,
         retry: { attempts: 3, delay: 1, backoff: 2 },
       },
       {
@@ -167,7 +167,7 @@ export abstract class DocumentFlowBase extends Workflow<
         accepts: [ParseDocEvent],
         emits: [ExtractDataEvent],
         resources: ["extractor"],
-        workers: 1,
+        workers: 4,
       },
       {
         name: "analyze_results",
@@ -175,7 +175,7 @@ export abstract class DocumentFlowBase extends Workflow<
         accepts: [ExtractDataEvent],
         emits: [AnalysisReady],
         resources: [],
-        workers: 1,
+        workers: 4,
       },
     ],
     resources: {

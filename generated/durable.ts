@@ -193,7 +193,7 @@ export abstract class DurableFlowBase extends Workflow<
         accepts: [Begin],
         emits: [RoundStarted],
         resources: ["probe"],
-        workers: 1,
+        workers: 4,
       },
       {
         name: "fan_out",
@@ -201,7 +201,7 @@ export abstract class DurableFlowBase extends Workflow<
         accepts: [RoundStarted],
         emits: [Chunk],
         resources: ["probe"],
-        workers: 1,
+        workers: 4,
       },
       {
         name: "work",
@@ -217,7 +217,7 @@ export abstract class DurableFlowBase extends Workflow<
         accepts: [ChunkDone],
         emits: [RoundDone],
         resources: ["probe"],
-        workers: 1,
+        workers: 4,
       },
       {
         name: "next_round",
@@ -225,7 +225,7 @@ export abstract class DurableFlowBase extends Workflow<
         accepts: [RoundDone],
         emits: [RoundStarted, Finished],
         resources: ["probe"],
-        workers: 1,
+        workers: 4,
       },
     ],
     resources: {

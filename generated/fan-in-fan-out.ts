@@ -94,7 +94,7 @@ export abstract class FanInFanOutBase extends Workflow<
         accepts: [FanOutStart],
         emits: [ProcessEvent],
         resources: [],
-        workers: 1,
+        workers: 4,
       },
       {
         name: "process",
@@ -110,7 +110,7 @@ export abstract class FanInFanOutBase extends Workflow<
         accepts: [ResultEvent],
         emits: [StopEvent],
         resources: [],
-        workers: 1,
+        workers: 4,
       },
     ],
     resources: {},

@@ -43,7 +43,7 @@ export abstract class HumanInTheLoopFlowBase extends Workflow<
         accepts: [StartEvent],
         emits: [InputRequiredEvent],
         resources: [],
-        workers: 1,
+        workers: 4,
       },
       {
         name: "step2",
@@ -51,7 +51,7 @@ export abstract class HumanInTheLoopFlowBase extends Workflow<
         accepts: [HumanResponseEvent],
         emits: [StopEvent],
         resources: [],
-        workers: 1,
+        workers: 4,
       },
     ],
     resources: {},

@@ -147,7 +147,7 @@ export abstract class JokeFlowBase extends Workflow<
         accepts: [JokeRequested],
         emits: [JokeWritten],
         resources: ["llm"],
-        workers: 1,
+        workers: 4,
         retry: { attempts: 3, delay: 0.5, backoff: 2 },
       },
       {
@@ -156,7 +156,7 @@ export abstract class JokeFlowBase extends Workflow<
         accepts: [JokeWritten],
         emits: [CritiqueReady],
         resources: ["llm"],
-        workers: 1,
+        workers: 4,
       },
     ],
     resources: {

@@ -98,7 +98,7 @@ export abstract class LoopFlowBase extends Workflow<LoopFlowState, LoopFlowResou
         accepts: [StartEvent, LoopEvent],
         emits: [FirstEvent, LoopEvent],
         resources: ["coin"],
-        workers: 1,
+        workers: 4,
       },
       {
         name: "step_two",
@@ -106,7 +106,7 @@ export abstract class LoopFlowBase extends Workflow<LoopFlowState, LoopFlowResou
         accepts: [FirstEvent],
         emits: [StopEvent],
         resources: [],
-        workers: 1,
+        workers: 4,
       },
     ],
     resources: {

@@ -54,7 +54,7 @@ export abstract class ParallelFlowBase extends Workflow<Record<string, never>, R
         accepts: [StartEvent],
         emits: [StepTwoEvent],
         resources: [],
-        workers: 1,
+        workers: 4,
       },
       {
         name: "step_two",

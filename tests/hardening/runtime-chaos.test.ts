@@ -4,12 +4,16 @@
 // cancellation or a WorkflowRuntimeError; nothing may surface as an unhandled rejection; every job sent
 // is processed exactly once when the run stops; the typed state agrees with what the steps did; no
 // timer outlives its run. A cancelled or timed-out run, serialized and restored, finishes the work.
+// Half the runs are journaled (MemoryJournal), and a failing attempt fails in one of three ways:
+// it throws an Error, it throws a value that cannot be read (`Object.create(null)`), or (journaled)
+// it stores a value the journal cannot encode (a cycle), which must fail that attempt, not the process.
 
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   Context,
   HumanResponseEvent,
+  MemoryJournal,
   InputRequiredEvent,
   StopEvent,
   WorkflowCancelledError,
@@ -40,7 +44,16 @@ interface Plan {
   cancelAfterMs: number | null;
   /** Read the event stream while the run goes. */
   stream: boolean;
+  /** Journal the run (in a MemoryJournal). */
+  journal: boolean;
+  /** Per job: how its failing attempts fail. */
+  how: FailureKind[];
 }
+
+/** How an attempt fails: a thrown Error, a thrown unreadable value, or (journaled) a stored value the journal cannot encode. */
+type FailureKind = "throw" | "unreadable" | "unencodable";
+/** The failure kinds the plans made happen (checked: each one is exercised). */
+const failuresSeen = new Set<FailureKind>();
 
 function planArb(options: { maxFailures: number }): fc.Arbitrary<Plan> {
   return fc.integer({ min: 1, max: 8 }).chain((jobs) =>
@@ -54,6 +67,8 @@ function planArb(options: { maxFailures: number }): fc.Arbitrary<Plan> {
       timeoutSeconds: fc.option(fc.constantFrom(0.004, 0.01, 0.03, 0.1), { freq: 3 }),
       cancelAfterMs: fc.option(fc.integer({ min: 0, max: 20 }), { freq: 3 }),
       stream: fc.boolean(),
+      journal: fc.boolean(),
+      how: fc.array(fc.constantFrom<FailureKind>("throw", "throw", "unreadable", "unencodable"), { minLength: jobs, maxLength: jobs }),
     }),
   );
 }
@@ -86,7 +101,7 @@ class ChaosFlow extends ChaosFlowBase {
     private readonly plan: Plan,
     timeoutSeconds: number | null,
   ) {
-    super({ timeout: timeoutSeconds });
+    super({ timeout: timeoutSeconds, ...(plan.journal ? { journal: new MemoryJournal() } : {}) });
     this.attempts = new Array<number>(plan.jobs).fill(0);
     this.committed = new Array<number>(plan.jobs).fill(0);
   }
@@ -101,7 +116,7 @@ class ChaosFlow extends ChaosFlowBase {
     this.maxActive = Math.max(this.maxActive, ++this.active);
     try {
       await sleep(this.plan.delays[ev.index]!, ctx.signal);
-      if (ctx.attempt <= this.plan.failures[ev.index]!) throw new Error(`boom ${ev.index}/${ctx.attempt}`);
+      if (ctx.attempt <= this.plan.failures[ev.index]!) this.fail(ev.index, ctx);
       let edited = false;
       await ctx.store.editState((state) => {
         state.processed += 1;
@@ -113,6 +128,20 @@ class ChaosFlow extends ChaosFlowBase {
     } finally {
       this.active--;
     }
+  }
+
+  /** Fails this attempt the plan's way. */
+  private fail(index: number, ctx: StepContext<ChaosFlowState, Done>): never {
+    const how = this.plan.how[index]!;
+    failuresSeen.add(how === "unencodable" && !this.plan.journal ? "throw" : how);
+    if (how === "unreadable") throw Object.create(null);
+    if (how === "unencodable" && this.plan.journal) {
+      const cycle: Record<string, unknown> = { index };
+      cycle.self = cycle;
+      ctx.store.set(`poison:${index}`, cycle); // throws: the journal cannot encode it
+      expect.fail("storing a cycle in a journaled run did not throw");
+    }
+    throw new Error(`boom ${index}/${ctx.attempt}`);
   }
 
   async gather(ev: Done, ctx: StepContext<ChaosFlowState, Finished>): Promise<Finished | void> {
@@ -204,7 +233,7 @@ async function runPlan(plan: Plan) {
     if (error instanceof WorkflowRuntimeError) {
       expect(exhausted, context).toBe(true);
       expect(error.step, context).toBe("work");
-      expect(String((error.cause as Error | undefined)?.message), context).toMatch(/^boom \d+\/3$/);
+      expect(error.message, context).toMatch(/^Step "work" failed after 3 attempts: (boom \d+\/3|an object with no prototype|Step "work" produced a value that cannot be journaled: the store value\.self is a cycle)/);
     } else if (error instanceof WorkflowTimeoutError) {
       expect(plan.timeoutSeconds, context).not.toBeNull();
       expect(Array.isArray(error.activeSteps), context).toBe(true);
@@ -235,6 +264,7 @@ describe("runtime chaos", () => {
     // The plans reach every ending (else the property proves less than it claims).
     if (CHAOS_RUNS >= 60) {
       for (const name of ["stopped", "WorkflowRuntimeError", "WorkflowTimeoutError", "WorkflowCancelledError"]) expect(outcomes.get(name) ?? 0, name).toBeGreaterThan(0);
+      expect([...failuresSeen].sort()).toEqual(["throw", "unencodable", "unreadable"]);
     }
   });
 
@@ -247,7 +277,7 @@ describe("runtime chaos", () => {
         const error = outcome.error;
         expect(error instanceof WorkflowCancelledError || error instanceof WorkflowTimeoutError, String(error)).toBe(true);
         const json = JSON.parse(JSON.stringify(handler.ctx.toJSON())) as Parameters<typeof Context.fromJSON>[1];
-        const calm = { ...plan, failures: plan.failures.map(() => 0), timeoutSeconds: null, cancelAfterMs: null, stream: false };
+        const calm = { ...plan, failures: plan.failures.map(() => 0), timeoutSeconds: null, cancelAfterMs: null, stream: false, journal: false };
         const flow = new ChaosFlow(calm, null);
         const ctx = Context.fromJSON<ChaosFlowState>(flow, json);
         const result = await flow.run(undefined as never, { ctx });

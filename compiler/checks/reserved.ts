@@ -42,7 +42,9 @@ export const GLOBAL_NAMES: ReadonlySet<string> = new Set([
  * missing here, so a method the runtime adds cannot go unprotected. (The compiler does not import the
  * runtime to read them: `check` must not load the runtime.)
  */
-export const WORKFLOW_CLASS_MEMBERS: readonly string[] = ["constructor", "run", "runDurable", "startDurable", "resume", "resumeAll"];
+export const WORKFLOW_CLASS_MEMBERS: readonly string[] = [
+  "constructor", "run", "runDurable", "startDurable", "failedRun", "takeOver", "resume", "resumeAll",
+];
 
 /**
  * Names every object inherits from `Object.prototype`. No field (of an event, a type or the state) may

@@ -1,53 +1,23 @@
 // `build(paths, options)`: compile every spec under `paths` into `out`, mirroring folders
-// (`specs/a/joke.yaml` → `generated/a/joke.ts`), writing atomically and only what changed. `buildOne`
-// rebuilds a single spec (watch mode uses it). With `check`, nothing is written: outputs are compared.
+// (`specs/a/joke.yaml` → `generated/a/joke.ts`), writing atomically and only what changed. Which specs
+// there are and where each output goes is the `Project`'s business (project.ts), shared with watch
+// mode; one spec's compile-and-write is build-one.ts. With `check`, nothing is written.
 
-import { readFile, rm } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { compile, type CompileOptions } from "./compile.js";
-import type { Diagnostic } from "./diagnostics.js";
-import { toSlashes } from "./emit/module-path.js";
-import { FileAccessError, findSpecFiles, type SpecFile } from "./files.js";
-import { writeFileAtomic } from "./write-file.js";
+import { type BuildOneResult, type BuildOptions, type BuildStatus, type CheckStatus } from "./build-one.js";
+import { Project } from "./project.js";
 
-export const DEFAULT_OUT_DIR = "generated";
-
-/**
- * What happened to one spec's output: `written` (changed on disk), `unchanged` (already up to date, not
- * touched), `error` (the spec has errors; nothing written, an earlier output is left in place).
- */
-export type BuildStatus = "written" | "unchanged" | "error";
-
-/** With `check`: `unchanged` (up to date), `missing`, `stale` (what `build` would write differs), `error`. */
-export type CheckStatus = "unchanged" | "missing" | "stale" | "error";
-
-export interface BuildOptions {
-  /** Output folder, relative to `cwd` (default `generated`). */
-  out?: string;
-  /** Module generated code imports the runtime from (default `flowspec/runtime`). */
-  runtimeImport?: string;
-  /** Base of relative paths (default `process.cwd()`). */
-  cwd?: string;
-  /** Write nothing; report outputs that are missing or differ (`build --check`, the CI drift check). */
-  check?: boolean;
-}
-
-export interface BuildOneOptions extends Omit<BuildOptions, "out"> {
-  /** Output folder, absolute or relative to `cwd`. */
-  outDir: string;
-}
-
-export interface BuildOneResult<Status extends string = BuildStatus> {
-  /** The spec as shown to the user (relative to `cwd` with `/`, or absolute outside it). */
-  spec: string;
-  /** Its output file, shown the same way. */
-  output: string;
-  status: Status;
-  /** Errors and warnings, sorted by position. */
-  diagnostics: Diagnostic[];
-  /** The spec's text, for code frames. */
-  source: string;
-}
+export {
+  buildOne,
+  checkOne,
+  DEFAULT_OUT_DIR,
+  outputPathFor,
+  removeOutput,
+  type BuildOneOptions,
+  type BuildOneResult,
+  type BuildOptions,
+  type BuildStatus,
+  type CheckStatus,
+} from "./build-one.js";
 
 export interface BuildResult {
   /** One entry per spec, in path order. */
@@ -58,20 +28,16 @@ export interface BuildResult {
 
 /**
  * Builds every spec found under `paths` (files or folders; default `specs`).
- * @throws FileAccessError when a path cannot be found or read; other I/O errors as they come.
+ * @throws FileAccessError when a path cannot be found or read, when two specs would write the same
+ * output, or when an output lies behind a symbolic link that leaves the output folder; other I/O
+ * errors as they come.
  * @example
  * const result = await build(["specs"], { out: "generated" });
  * result.files.map((f) => `${f.spec}: ${f.status}`); // ["specs/joke.yaml: written", ...]
  */
 export async function build(paths: readonly string[], options: BuildOptions = {}): Promise<BuildResult> {
-  const cwd = resolve(options.cwd ?? process.cwd());
-  const outDir = resolve(cwd, options.out ?? DEFAULT_OUT_DIR);
-  const files: BuildOneResult<BuildStatus | CheckStatus>[] = [];
-  const one = options.check ? checkOne : buildOne;
-  const specs = await findSpecFiles(paths, cwd);
-  assertDistinctOutputs(specs, outDir, cwd);
-  // One at a time: specs are small, and the order of writes stays predictable.
-  for (const file of specs) files.push(await one(file, { ...options, cwd, outDir }));
+  const project = await Project.open(paths, options);
+  const files = await project.buildAll(options.check ?? false);
   let errors = 0;
   let warnings = 0;
   for (const d of files.flatMap((file) => file.diagnostics)) {
@@ -79,94 +45,4 @@ export async function build(paths: readonly string[], options: BuildOptions = {}
     else warnings++;
   }
   return { files, errors, warnings };
-}
-
-/**
- * Compiles one spec and writes its output when it changed. A spec with errors writes nothing and
- * leaves any earlier output in place.
- * @example await buildOne({ path: "/repo/specs/a/joke.yaml", display: "specs/a/joke.yaml", relativePath: "a/joke.yaml" }, { outDir: "generated" })
- */
-export async function buildOne(file: SpecFile, options: BuildOneOptions): Promise<BuildOneResult<BuildStatus>> {
-  const compiled = await compileOne(file, options);
-  const { contents, existing, outputPath, ...result } = compiled;
-  if (contents === undefined) return { ...result, status: "error" };
-  if (existing === contents) return { ...result, status: "unchanged" };
-  await writeFileAtomic(outputPath, contents);
-  return { ...result, status: "written" };
-}
-
-/** Compiles one spec and compares what it would write with the output on disk; writes nothing. */
-export async function checkOne(file: SpecFile, options: BuildOneOptions): Promise<BuildOneResult<CheckStatus>> {
-  const { contents, existing, outputPath: _, ...result } = await compileOne(file, options);
-  if (contents === undefined) return { ...result, status: "error" };
-  if (existing === contents) return { ...result, status: "unchanged" };
-  return { ...result, status: existing === undefined ? "missing" : "stale" };
-}
-
-interface Compiled extends Omit<BuildOneResult, "status"> {
-  outputPath: string;
-  /** The new output; undefined when the spec has errors. */
-  contents?: string;
-  /** The output on disk; undefined when there is none. */
-  existing?: string;
-}
-
-async function compileOne(file: SpecFile, options: BuildOneOptions): Promise<Compiled> {
-  const cwd = resolve(options.cwd ?? process.cwd());
-  const outputPath = outputPathFor(file, resolve(cwd, options.outDir));
-  const source = await readFile(file.path, "utf8").catch((error: NodeJS.ErrnoException) => {
-    throw new FileAccessError(`cannot read '${file.display}': ${error.code ?? error.message}`, file.display);
-  });
-  const compileOptions: CompileOptions = {
-    path: file.display,
-    // Both relative to cwd, or both absolute: relative imports are computed between the two.
-    outPath: isAbsolute(file.display) ? toSlashes(outputPath) : toSlashes(relative(cwd, outputPath)),
-    ...(options.runtimeImport === undefined ? {} : { runtimeImport: options.runtimeImport }),
-  };
-  const { diagnostics, files } = compile(source, compileOptions);
-  const compiled: Compiled = { spec: file.display, output: displayPath(outputPath, cwd), diagnostics, source, outputPath };
-  const contents = files[0]?.contents;
-  if (contents === undefined) return compiled;
-  const existing = await readFile(outputPath, "utf8").catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return undefined;
-    throw error;
-  });
-  return { ...compiled, contents, ...(existing === undefined ? {} : { existing }) };
-}
-
-/** `generated/a/joke.ts` for `specs/a/joke.yaml` found under `specs` (absolute when `outDir` is). */
-export function outputPathFor(file: SpecFile, outDir: string): string {
-  return join(outDir, file.relativePath.replace(/\.ya?ml$/i, "") + ".ts");
-}
-
-/**
- * Refuses a set of specs in which two would write the same output (`a.yaml` beside `a.yml`): one
- * would silently overwrite the other. Thrown before anything is written.
- * @throws FileAccessError naming both specs and the output.
- */
-function assertDistinctOutputs(specs: readonly SpecFile[], outDir: string, cwd: string): void {
-  const owners = new Map<string, SpecFile>();
-  for (const spec of specs) {
-    const output = outputPathFor(spec, outDir);
-    const owner = owners.get(output);
-    if (owner) throw new FileAccessError(`${owner.display} and ${spec.display} would both write ${toSlashes(relative(cwd, output))}`, spec.display);
-    owners.set(output, spec);
-  }
-}
-
-/** Deletes a spec's output (watch mode, when the spec is deleted). Resolves to whether it existed. */
-export async function removeOutput(output: string): Promise<boolean> {
-  try {
-    await rm(output);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw error;
-  }
-}
-
-function displayPath(absolute: string, cwd: string): string {
-  const fromCwd = relative(cwd, absolute);
-  const outside = fromCwd === ".." || fromCwd.startsWith(`..${sep}`) || isAbsolute(fromCwd);
-  return fromCwd === "" || outside ? absolute : toSlashes(fromCwd);
 }

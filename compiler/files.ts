@@ -1,7 +1,9 @@
-// Turns CLI path arguments (files or folders) into the sorted list of spec files they name.
+// Turns CLI path arguments (files or folders) into the sorted list of spec files they name. The same
+// rules (what is a spec, which folders are skipped) decide, in watch mode, whether a changed file is one.
 
 import { readdir, stat } from "node:fs/promises";
-import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
+import { displayPath, isInside, toSlashes } from "./paths.js";
 
 /** Searched when the command line names no path. */
 export const DEFAULT_SPEC_DIR = "specs";
@@ -34,13 +36,21 @@ export function isSpecFileName(name: string): boolean {
   return /\.ya?ml$/i.test(name);
 }
 
+export interface FindOptions {
+  /** The output folder: when it lies inside a searched folder, it holds outputs, not specs, and is
+   * skipped. (When it is the searched folder or holds it, `--out .`, nothing is skipped: outputs are
+   * `.ts` files, never taken for specs.) */
+  outDir?: string;
+}
+
 /**
  * Every spec named by `args` (default `specs`): file arguments as given, folders searched recursively
- * for *.yaml / *.yml (skipping dot-folders and node_modules). Sorted by display path, without duplicates.
+ * for *.yaml / *.yml (skipping dot-folders, node_modules, the output folder and symlinked folders).
+ * Sorted by display path, without duplicates.
  * @throws FileAccessError when an argument does not exist or cannot be read.
  * @example await findSpecFiles(["specs"], process.cwd()) // [{ display: "specs/joke.yaml", relativePath: "joke.yaml", ... }]
  */
-export async function findSpecFiles(args: readonly string[], cwd: string): Promise<SpecFile[]> {
+export async function findSpecFiles(args: readonly string[], cwd: string, options: FindOptions = {}): Promise<SpecFile[]> {
   const found = new Map<string, SpecFile>();
   for (const arg of args.length > 0 ? args : [DEFAULT_SPEC_DIR]) {
     const absolute = resolve(cwd, arg);
@@ -48,7 +58,8 @@ export async function findSpecFiles(args: readonly string[], cwd: string): Promi
       throw new FileAccessError(describeAccessError(arg, error), arg);
     });
     if (stats.isDirectory()) {
-      for (const file of await searchFolder(absolute, cwd)) {
+      const skip = options.outDir !== undefined && isInside(options.outDir, absolute) ? options.outDir : undefined;
+      for (const file of await searchFolder(absolute, cwd, skip)) {
         found.set(file, { path: file, display: displayPath(file, cwd), relativePath: toSlashes(relative(absolute, file)) });
       }
     } else {
@@ -58,7 +69,12 @@ export async function findSpecFiles(args: readonly string[], cwd: string): Promi
   return [...found.values()].sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
 }
 
-async function searchFolder(folder: string, cwd: string): Promise<string[]> {
+/** Folders no search enters: dot-folders (`.git`) and node_modules. */
+export function isSkippedFolderName(name: string): boolean {
+  return name.startsWith(".") || name === "node_modules";
+}
+
+async function searchFolder(folder: string, cwd: string, skip: string | undefined): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     const shown = displayPath(folder, cwd);
     throw new FileAccessError(describeAccessError(shown, error), shown);
@@ -67,7 +83,7 @@ async function searchFolder(folder: string, cwd: string): Promise<string[]> {
   for (const entry of entries) {
     const full = join(folder, entry.name);
     if (entry.isDirectory()) {
-      if (!entry.name.startsWith(".") && entry.name !== "node_modules") files.push(...(await searchFolder(full, cwd)));
+      if (!isSkippedFolderName(entry.name) && full !== skip) files.push(...(await searchFolder(full, cwd, skip)));
     } else if (isSpecFileName(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && (await isFile(full))))) {
       // Symlinked files are followed; symlinked folders are not (they could form a cycle).
       files.push(full);
@@ -76,18 +92,8 @@ async function searchFolder(folder: string, cwd: string): Promise<string[]> {
   return files;
 }
 
-async function isFile(path: string): Promise<boolean> {
+export async function isFile(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isFile(), () => false);
-}
-
-function displayPath(absolute: string, cwd: string): string {
-  const fromCwd = relative(cwd, absolute);
-  const outside = fromCwd === ".." || fromCwd.startsWith(`..${sep}`) || isAbsolute(fromCwd);
-  return fromCwd === "" || outside ? absolute : toSlashes(fromCwd);
-}
-
-function toSlashes(path: string): string {
-  return sep === "/" ? path : path.split(sep).join("/");
 }
 
 function describeAccessError(arg: string, error: NodeJS.ErrnoException): string {

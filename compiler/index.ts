@@ -25,4 +25,5 @@ export { check, compile, DEFAULT_RUNTIME_IMPORT, type CompileOptions, type Compi
 export type { Diagnostic, DiagnosticCode, Severity, Span } from "./diagnostics.js";
 export { buildFlowGraph, renderDot, renderMermaid } from "./graph/index.js";
 export type * from "./model.js";
+export { Project, type ProjectOptions, type ProjectUpdate } from "./project.js";
 export { watch, type ReadyEvent, type RebuildEvent, type RebuildStatus, type WatchOptions, type Watcher } from "./watch.js";

@@ -1,16 +1,17 @@
 // Watch mode as a library: an initial build of every spec, then a rebuild of only the spec that changed.
 // Bursts of saves are debounced per spec; a deleted spec's output is removed; a broken spec reports its
-// diagnostics and keeps its last good output; unchanged outputs are not rewritten; the output folder is
-// never watched. It prints nothing: the CLI (commands/watch.ts) or the embedding app listens to events.
+// diagnostics and keeps its last good output; unchanged outputs are not rewritten. Which files are
+// specs, where their outputs go and which spec owns an output is the `Project`'s (project.ts), shared
+// with `build`: watch only turns file events into `project.update(path)`. It prints nothing: the CLI
+// (commands/watch.ts) or the embedding app listens to events.
 
 import { EventEmitter } from "node:events";
-import { stat } from "node:fs/promises";
-import { basename, isAbsolute, relative, resolve, sep } from "node:path";
+import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { watch as watchFiles, type FSWatcher } from "chokidar";
-import { buildOne, DEFAULT_OUT_DIR, outputPathFor, removeOutput } from "./build.js";
 import type { Diagnostic } from "./diagnostics.js";
-import { DEFAULT_SPEC_DIR, FileAccessError, isSpecFileName, type SpecFile } from "./files.js";
+import { displayPath } from "./paths.js";
+import { Project } from "./project.js";
 
 export interface WatchOptions {
   /** Output folder (default `generated`), relative to `cwd`; it is never watched. */
@@ -58,7 +59,9 @@ export interface WatcherEvents {
   rebuild: [event: RebuildEvent];
   /** A spec's diagnostics, whenever a rebuild finds any (also part of its `rebuild` event). */
   diagnostics: [spec: string, diagnostics: Diagnostic[]];
-  /** An I/O or watcher failure; the watcher keeps running. Unheard errors are dropped, never thrown. */
+  /** An I/O or watcher failure, a spec refused because another already writes its output, or a write
+   * refused because it would leave the output folder; the watcher keeps running. Unheard errors are
+   * dropped, never thrown. */
   error: [error: Error];
   ready: [event: ReadyEvent];
 }
@@ -80,14 +83,12 @@ export interface Watcher {
  * await watcher.close();
  */
 export function watch(paths: readonly string[], options: WatchOptions = {}): Watcher {
-  return new SpecWatcher(paths.length > 0 ? paths : [DEFAULT_SPEC_DIR], options);
+  return new SpecWatcher(paths, options);
 }
 
 class SpecWatcher implements Watcher {
   private readonly events = new EventEmitter<WatcherEvents>();
-  private readonly cwd: string;
-  private readonly roots: string[];
-  private readonly outDir: string;
+  private readonly project: Project;
   private readonly debounceMs: number;
   private readonly fsWatcher: FSWatcher;
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -95,23 +96,19 @@ class SpecWatcher implements Watcher {
   private readonly queue = new Map<string, boolean>();
   /** Specs seen by the initial scan, built before `ready`. */
   private initial: Set<string> | undefined = new Set();
-  private readonly known = new Set<string>();
   private draining: Promise<void> | undefined;
   private closed = false;
   private readonly startedAt = performance.now();
 
-  constructor(
-    paths: readonly string[],
-    private readonly options: WatchOptions,
-  ) {
-    this.cwd = resolve(options.cwd ?? process.cwd());
-    this.roots = paths.map((path) => resolve(this.cwd, path));
-    this.outDir = resolve(this.cwd, options.out ?? DEFAULT_OUT_DIR);
+  constructor(paths: readonly string[], options: WatchOptions) {
+    this.project = new Project(paths, options);
     this.debounceMs = options.debounceMs ?? 50;
-    this.fsWatcher = watchFiles(this.roots, {
+    this.fsWatcher = watchFiles([...this.project.roots], {
       ignoreInitial: false,
       usePolling: options.usePolling ?? false,
-      ignored: (path, stats) => this.ignored(path, stats?.isFile() ?? false),
+      // Symlinked folders are not followed, as `build` does not follow them (they could form a cycle).
+      followSymlinks: false,
+      ignored: (path, stats) => this.project.ignores(resolve(this.project.cwd, path), stats?.isFile() ?? false),
     });
     this.fsWatcher
       .on("add", (path) => this.changed(path))
@@ -142,21 +139,9 @@ class SpecWatcher implements Watcher {
     await this.draining;
   }
 
-  /** The output folder, dot-folders and node_modules under a watched folder, and files that are not specs. */
-  private ignored(path: string, isFile: boolean): boolean {
-    const absolute = resolve(this.cwd, path);
-    if (this.roots.includes(absolute)) return false;
-    if (absolute === this.outDir || isInside(absolute, this.outDir)) return true;
-    const root = this.rootOf(absolute);
-    if (root === undefined) return false; // an ancestor of a watched path, on the way down to it
-    const parts = relative(root, absolute).split(sep);
-    if (parts.some((part) => part === "node_modules" || part.startsWith("."))) return true;
-    return isFile && !isSpecFileName(absolute);
-  }
-
   private changed(path: string): void {
-    const spec = resolve(this.cwd, path);
-    if (this.closed || (!isSpecFileName(spec) && !this.roots.includes(spec))) return;
+    const spec = resolve(this.project.cwd, path);
+    if (this.closed || this.project.ignores(spec, true)) return;
     if (this.initial) {
       this.initial.add(spec);
       return;
@@ -173,8 +158,7 @@ class SpecWatcher implements Watcher {
   }
 
   private folderRemoved(dir: string): void {
-    const folder = resolve(this.cwd, dir);
-    for (const spec of this.known) if (isInside(spec, folder)) this.changed(spec);
+    for (const spec of this.project.specsInside(resolve(this.project.cwd, dir))) this.changed(spec);
   }
 
   /** The initial scan is complete: build everything it found, then announce `ready`. */
@@ -218,24 +202,27 @@ class SpecWatcher implements Watcher {
 
   private async rebuild(absolute: string, initial: boolean): Promise<void> {
     const started = performance.now();
-    const file = this.specFile(absolute);
-    const output = outputPathFor(file, this.outDir);
-    const base = { spec: file.display, output: this.display(output), initial };
-    const exists = () => stat(absolute).then((s) => s.isFile(), () => false);
-    if (await exists()) {
-      this.known.add(absolute);
-      try {
-        const result = await buildOne(file, { outDir: this.outDir, runtimeImport: this.options.runtimeImport, cwd: this.cwd });
-        this.emitRebuild({ ...base, status: result.status, diagnostics: result.diagnostics, source: result.source, ms: elapsed(started) });
+    const update = await this.project.update(absolute);
+    switch (update.kind) {
+      case "ignored":
         return;
-      } catch (error) {
-        // Deleted between the check and the read: handled as a removal below.
-        if (!(error instanceof FileAccessError) || (await exists())) throw error;
+      case "refused":
+        this.fail(update.error);
+        return;
+      case "built": {
+        const { result } = update;
+        const event = { spec: result.spec, output: result.output, initial, status: result.status, diagnostics: result.diagnostics, source: result.source };
+        this.emitRebuild({ ...event, ms: elapsed(started) });
+        return;
+      }
+      case "removed": {
+        const base = { spec: update.file.display, output: displayPath(update.output, this.project.cwd), initial };
+        this.emitRebuild({ ...base, status: "removed", diagnostics: [], existed: update.existed, ms: elapsed(started) });
+        // A spec that was refused for the same output now owns it.
+        if (update.next !== undefined && !this.closed) this.queue.set(update.next, false);
+        return;
       }
     }
-    this.known.delete(absolute);
-    const existed = await removeOutput(output);
-    this.emitRebuild({ ...base, status: "removed", diagnostics: [], existed, ms: elapsed(started) });
   }
 
   private emitRebuild(event: RebuildEvent): void {
@@ -243,35 +230,9 @@ class SpecWatcher implements Watcher {
     this.events.emit("rebuild", event);
   }
 
-  /** The spec as `findSpecFiles` would list it: its display path and its path under the argument that names it. */
-  private specFile(absolute: string): SpecFile {
-    const root = this.rootOf(absolute);
-    const relativePath = root === undefined || root === absolute ? basename(absolute) : toSlashes(relative(root, absolute));
-    return { path: absolute, display: this.display(absolute), relativePath };
-  }
-
-  /** The watched path that names this file (later arguments win, as in findSpecFiles). */
-  private rootOf(absolute: string): string | undefined {
-    return [...this.roots].reverse().find((root) => root === absolute || isInside(absolute, root));
-  }
-
-  private display(absolute: string): string {
-    const fromCwd = relative(this.cwd, absolute);
-    return fromCwd === "" || fromCwd.startsWith("..") || isAbsolute(fromCwd) ? absolute : toSlashes(fromCwd);
-  }
-
   private fail(error: unknown): void {
     if (this.events.listenerCount("error") > 0) this.events.emit("error", error instanceof Error ? error : new Error(String(error)));
   }
-}
-
-function isInside(path: string, folder: string): boolean {
-  const fromFolder = relative(folder, path);
-  return fromFolder !== "" && !fromFolder.startsWith("..") && !isAbsolute(fromFolder);
-}
-
-function toSlashes(path: string): string {
-  return sep === "/" ? path : path.split(sep).join("/");
 }
 
 function elapsed(started: number): number {

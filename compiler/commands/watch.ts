@@ -6,8 +6,9 @@
 //   - specs/old.yaml removed generated/old.ts
 
 import { DEFAULT_OUT_DIR } from "../build.js";
-import { FileAccessError, findSpecFiles } from "../files.js";
+import { FileAccessError } from "../files.js";
 import { formatDiagnostic } from "../format.js";
+import { Project } from "../project.js";
 import { watch, type RebuildEvent } from "../watch.js";
 import { parseArgs } from "./args.js";
 import type { Command } from "./types.js";
@@ -34,8 +35,9 @@ export const watchCommand: Command = async (args, io) => {
     return 0;
   }
   try {
-    // Fail fast on a mistyped path, as build does, instead of waiting for it to appear.
-    await findSpecFiles(positionals, io.cwd);
+    // Fail fast, as build does, on a mistyped path (instead of waiting for it to appear) and on two
+    // specs that would write one output.
+    await Project.open(positionals, { out: flags.out, cwd: io.cwd });
   } catch (error) {
     if (!(error instanceof FileAccessError)) throw error;
     io.stderr.write(`flowspec watch: ${error.message}\n`);

@@ -25,9 +25,13 @@ describe("flowspec start-up", () => {
     expect(existsSync(BIN), "dist/ is not built: run npm run build").toBe(true);
   });
 
-  test("check loads no heavy package (ajv's compiler, the watcher, Vite, SQLite, TypeScript)", () => {
-    const { status, urls } = loaded(["check", "specs/joke.yaml"]);
-    expect(status).toBe(0);
+  test.each([
+    [["check", "specs/joke.yaml"]],
+    [["build", "specs", "--check"]],
+    [["graph", "specs/joke.yaml"]],
+  ])("%j loads no heavy package (ajv's compiler, the watcher, Vite, SQLite, TypeScript)", (args) => {
+    const { status, urls } = loaded(args);
+    expect([0, 1]).toContain(status); // 1: build --check found generated/ stale, which is not this test's business
     const heavy = packages(urls).filter((name) => HEAVY.some((h) => name === h || name.startsWith(`${h}/`)));
     expect(heavy).toEqual([]);
   });

@@ -63,7 +63,7 @@ describe("buildModel", () => {
 
   it("applies the defaults of steps and resources", () => {
     const [generate, critique, log] = model.steps;
-    expect(generate).toMatchObject({ name: "generate_joke", method: "generateJoke", workers: 1, retry: { attempts: 3, delay: 0, backoff: 1 }, span: { line: 23, column: 3 } });
+    expect(generate).toMatchObject({ name: "generate_joke", method: "generateJoke", workers: 4, retry: { attempts: 3, delay: 0, backoff: 1 }, span: { line: 23, column: 3 } });
     expect(critique).toMatchObject({ method: "critiqueJoke", workers: 4, retry: { attempts: 2, delay: 0.5, backoff: 2 }, timeout: null });
     expect(log).toMatchObject({ method: "logIt", emits: [], resources: [] });
     expect(log).not.toHaveProperty("retry");

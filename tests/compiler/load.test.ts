@@ -5,18 +5,19 @@ import { describe, expect, test } from "vitest";
 import { hasErrors, type Diagnostic } from "../../compiler/diagnostics.js";
 import { loadYaml } from "../../compiler/load.js";
 import { checkSchema } from "../../compiler/schema-check.js";
+import { cpuNow } from "../support/cpu-time.js";
 
 /** The requirement is 1 s; the assertion leaves room for a loaded, shared CI machine. */
 const GENEROUS_MS = 3000;
 
 function frontEnd(source: string): { diagnostics: Diagnostic[]; ms: number } {
-  const started = performance.now();
+  const started = cpuNow(); // CPU time, not the wall clock (tests/support/cpu-time.ts)
   const loaded = loadYaml(source, "hostile.yaml");
   const diagnostics =
     loaded.data === undefined || hasErrors(loaded.diagnostics)
       ? loaded.diagnostics
       : [...loaded.diagnostics, ...checkSchema(loaded.data, loaded.locator, "hostile.yaml")];
-  return { diagnostics, ms: performance.now() - started };
+  return { diagnostics, ms: cpuNow() - started };
 }
 
 /** Deterministic "random" bytes (a linear congruential generator), so failures reproduce. */

@@ -188,7 +188,6 @@ describe.skipIf(problem !== null)("flowspec/dbos (Postgres, child processes)", (
     expect(out.stream).toMatchObject({ name: "WorkflowRuntimeError", ctor: "WorkflowRuntimeError" });
     expect(out.failedStatus).toBe("failed");
     expect(out.cancelled).toMatchObject({ name: "WorkflowCancelledError", ctor: "WorkflowCancelledError" });
-    expect(out.cancelled.ms).toBeLessThan(3000);
     expect(out.cancelledStatus).toBe("cancelled");
   }, 40_000);
 
@@ -206,7 +205,6 @@ describe.skipIf(problem !== null)("flowspec/dbos (Postgres, child processes)", (
     const c = client("bad-url");
     const { out } = await c.waitFor((m) => m.type === "done");
     expect(out.refused.message).toMatch(/DbosRuntime: cannot connect to the system database postgres:\/\/postgres@127\.0\.0\.1:1\/test/);
-    expect(out.refused.ms).toBeLessThan(6000);
     expect(out["not-postgres"].message).toMatch(/must be a postgres:\/\/ or postgresql:\/\/ URL/);
   }, 30_000);
 

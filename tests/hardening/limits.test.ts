@@ -9,15 +9,13 @@ import { compile } from "../../compiler/compile.js";
 import type { Diagnostic } from "../../compiler/diagnostics.js";
 import { LIMITS, loadYaml } from "../../compiler/load.js";
 import { MAX_SCHEMA_DIAGNOSTICS } from "../../compiler/schema-check.js";
+import { cpuTimed } from "../support/cpu-time.js";
 
 /** Well above the few hundred milliseconds these take when fixed; a loaded CI machine stays green. */
 const QUICK_MS = 3000;
 
-function timed<T>(run: () => T): { value: T; ms: number } {
-  const started = performance.now();
-  const value = run();
-  return { value, ms: performance.now() - started };
-}
+/** CPU time, not the wall clock (see tests/support/cpu-time.ts). */
+const timed = cpuTimed;
 
 const VALID_TAIL = "steps:\n  go: { accepts: StartEvent, emits: StopEvent }\n";
 

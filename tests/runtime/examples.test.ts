@@ -238,9 +238,7 @@ describe("ParallelFlow", () => {
 
   it("runs workers concurrently; the first stop event wins and aborts the others", async () => {
     const flow = new ParallelFlow({ slow: 200, fast: 5, medium: 100 });
-    const started = Date.now();
-    expect(await flow.run()).toBe("fast");
-    expect(Date.now() - started).toBeLessThan(150);
+    expect(await flow.run()).toBe("fast"); // run one at a time, "slow" (sent first) would have stopped the run
     expect([...flow.ran].sort()).toEqual(["fast", "medium", "slow"]);
     await sleep(5);
     expect(flow.aborted.sort()).toEqual(["medium", "slow"]);

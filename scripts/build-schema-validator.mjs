@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Generates compiler/schema-validator.ts: schema/flowspec.schema.json compiled by ajv ahead of time
-// (ajv's standalone mode), so the CLI never loads or runs ajv's compiler at start-up. Run by
-// `npm run build` (and so by `npm ci` through `prepare`); writes only when the output changes.
+// (ajv's standalone mode), so the CLI never loads or runs ajv's compiler at start-up. Run first by
+// `npm run build` (and so by `npm ci` through `prepare`); writes only when the output changes. The
+// output is not committed (.gitignore): a schema edit needs no second edit to go with it.
 //
 //   node scripts/build-schema-validator.mjs           regenerate
-//   node scripts/build-schema-validator.mjs --check   exit 1 if the committed file is stale
+//   node scripts/build-schema-validator.mjs --check   exit 1 if the file is missing or stale
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -87,7 +88,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   if (process.argv.includes("--check")) {
     if (current !== source) {
-      process.stderr.write("compiler/schema-validator.ts is stale: run node scripts/build-schema-validator.mjs\n");
+      process.stderr.write(`compiler/schema-validator.ts is ${current === undefined ? "missing" : "stale"}: run npm run build\n`);
       process.exitCode = 1;
     }
   } else if (current !== source) {

@@ -18,8 +18,8 @@ import {
   type StepModel,
   type TypeModel,
 } from "./model.js";
-import { quote } from "./checks/describe.js";
-import { suggester } from "./checks/suggester.js";
+import { quote } from "./text.js";
+import { suggester } from "./suggest.js";
 import { parseFieldType, PRIMITIVES, type SpanAt } from "./type-grammar.js";
 
 type Dict = Record<string, unknown>;

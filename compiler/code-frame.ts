@@ -5,6 +5,7 @@
 //       |     ^^^^
 
 import type { Span } from "./diagnostics.js";
+import { printable } from "./text.js";
 
 export interface CodeFrameOptions {
   /** Wrap the gutter and carets in ANSI colors. */
@@ -25,7 +26,11 @@ const ANSI = { dim: "\u001b[2m", red: "\u001b[31m", yellow: "\u001b[33m", reset:
 /** Renders the frame; the empty string when the span lies outside the source. */
 export function formatCodeFrame(source: string, span: Span, options: CodeFrameOptions = {}): string {
   // Every YAML 1.2 line break: CR LF, LF, and a lone CR (load.ts counts lines the same way).
-  const lines = source.split(/\r\n|\r|\n/);
+  const raw = source.split(/\r\n|\r|\n/);
+  // Shown escaped (printable): controls and bidi overrides never reach the terminal. Columns are
+  // mapped onto the escaped text, so the carets stay under what they point at.
+  const lines = raw.map(printable);
+  span = shownSpan(raw, span);
   // The empty "line" after a final newline is context nobody needs, unless the span is on it (end of file).
   if (lines.length > 1 && lines.at(-1) === "" && span.line < lines.length) lines.pop();
   if (span.line < 1 || span.line > lines.length) return "";
@@ -86,16 +91,21 @@ function caretIndent(text: string, column: number, offset: number): string {
   return (offset > 0 ? " " : "") + before;
 }
 
-/** The window of a line; when the window does not start at column 1, every line gets a one-character lead. */
-function clip(text: string, offset: number): string {
-  const safe = printable(text);
+/** The window of a line (already escaped); when the window does not start at column 1, every line gets a one-character lead. */
+function clip(safe: string, offset: number): string {
   if (offset === 0 && safe.length <= MAX_LINE_WIDTH) return safe;
   const window = safe.slice(offset, offset + MAX_LINE_WIDTH);
   const lead = offset === 0 ? "" : safe.length > offset ? "…" : "";
   return `${lead}${window}${offset + MAX_LINE_WIDTH < safe.length ? "…" : ""}`;
 }
 
-/** Control characters would be interpreted by the terminal (a hostile spec could recolor or clear it). */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, "\uFFFD");
+/** The span with its columns moved to where they fall once each line is escaped by `printable`. */
+function shownSpan(raw: readonly string[], span: Span): Span {
+  const column = (line: number, col: number) => {
+    const text = raw[line - 1];
+    return text === undefined ? col : printable(text.slice(0, col - 1)).length + 1 + Math.max(0, col - 1 - text.length);
+  };
+  const shown: Span = { ...span, column: column(span.line, span.column) };
+  if (span.endLine !== undefined && span.endColumn !== undefined) shown.endColumn = column(span.endLine, span.endColumn);
+  return shown;
 }

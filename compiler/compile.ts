@@ -4,7 +4,8 @@
 import { analyze } from "./analyze.js";
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { emitModule, EmitError } from "./emit/index.js";
-import { defaultOutPath, toSlashes } from "./emit/module-path.js";
+import { defaultOutPath } from "./emit/module-path.js";
+import { normalizeSlashes } from "./paths.js";
 
 export interface CompileOptions {
   /** The spec's path as given: named in the generated header and in diagnostics, and the base for
@@ -41,7 +42,7 @@ export const DEFAULT_RUNTIME_IMPORT = "flowspec/runtime";
 export function compile(source: string, options: CompileOptions = {}): CompileResult {
   const { model, diagnostics } = analyze(source, { path: options.path, projectRoot: options.projectRoot });
   if (!model || hasErrors(diagnostics)) return { diagnostics, files: [] };
-  const outPath = toSlashes(options.outPath ?? (options.path === undefined ? "workflow.ts" : defaultOutPath(options.path)));
+  const outPath = normalizeSlashes(options.outPath ?? (options.path === undefined ? "workflow.ts" : defaultOutPath(options.path)));
   try {
     const contents = emitModule(model, {
       ...(options.path === undefined ? {} : { specPath: options.path }),

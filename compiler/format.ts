@@ -1,8 +1,9 @@
 // Diagnostics as the CLI prints them: text for people (with code frames), JSON for tools (DESIGN.md, "CLI").
 // Pure functions returning strings; the commands decide where they go.
 
-import { formatCodeFrame, printable } from "./code-frame.js";
+import { formatCodeFrame } from "./code-frame.js";
 import type { Diagnostic } from "./diagnostics.js";
+import { printable } from "./text.js";
 
 /** One checked file and what was found in it. */
 export interface FileReport {

@@ -4,7 +4,11 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { diagnostic, type Diagnostic } from "./diagnostics.js";
 import { createLocator, type Locator } from "./locate.js";
+import { printable } from "./text.js";
 import { findAliasAmplification, findUnresolvedAlias, type AliasProblem } from "./yaml-aliases.js";
+
+/** Kept for modules that still import it from here (commands/runs.ts); its home is text.ts. */
+export { printable };
 
 /** Limits documented in SECURITY.md. */
 export const LIMITS = {
@@ -185,20 +189,6 @@ function aliasDiagnostic(problem: AliasProblem, locator: Locator, file?: string)
 /** Shortened to the message limit, with control characters escaped (messages are printed to terminals). */
 function truncate(text: string): string {
   return printable(text.length <= LIMITS.maxMessageLength ? text : `${text.slice(0, LIMITS.maxMessageLength)}…`);
-}
-
-/** Characters a terminal or an editor would act on rather than show: C0/C1 controls (escape sequences
- * among them), line and paragraph separators, and bidirectional overrides. */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * Text from a spec made safe to print in a diagnostic message: every control character becomes a
- * `\uXXXX` escape, so a hostile spec cannot send escape sequences to the terminal that shows it.
- *
- * @example printable("bad \u001b[31m") // "bad \\u001b[31m"
- */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** yaml's messages carry their own position suffix and code frame; keep the first sentence only. */

@@ -9,6 +9,12 @@ export function toSlashes(path: string): string {
   return sep === "/" ? path : path.split(sep).join("/");
 }
 
+/** Every backslash as `/`: paths a caller passes to `compile` (spec and output paths, which may be
+ * Windows-style) compute like POSIX ones. Pure text; nothing here asks the platform. */
+export function normalizeSlashes(path: string): string {
+  return path.replace(/\\/g, "/");
+}
+
 /**
  * Whether `path` lies strictly inside `folder` (both absolute). `folder/..foo` is inside; `folder/../x`
  * and `folder` itself are not.

@@ -7,7 +7,7 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import schemaJson from "../schema/flowspec.schema.json" with { type: "json" };
 import { diagnostic, sortDiagnostics, type Diagnostic, type Span } from "./diagnostics.js";
-import { printable } from "./load.js";
+import { printable } from "./text.js";
 import type { DocPath, Locator } from "./locate.js";
 import { describeExpected, describeFound, describePath, type SchemaNode } from "./schema-describe.js";
 import { validate as generatedValidate } from "./schema-validator.js";

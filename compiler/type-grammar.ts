@@ -9,8 +9,8 @@
 
 import type { Span } from "./diagnostics.js";
 import type { Primitive, TypeRef } from "./model.js";
-import { quote } from "./checks/describe.js";
-import { suggester } from "./checks/suggester.js";
+import { quote } from "./text.js";
+import { suggester } from "./suggest.js";
 
 export const PRIMITIVES: readonly Primitive[] = ["string", "number", "integer", "boolean", "unknown"];
 

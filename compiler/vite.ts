@@ -5,12 +5,12 @@
 // server's overlay) at the spec's file, line and column.
 
 import { readFile } from "node:fs/promises";
-import { relative, sep } from "node:path";
 import { transformWithEsbuild, type Plugin, type ResolvedConfig } from "vite";
 import { compile, type CompileOptions } from "./compile.js";
 import { formatCodeFrame } from "./code-frame.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { formatDiagnostic } from "./format.js";
+import { displayPath } from "./paths.js";
 
 export interface FlowspecPluginOptions extends Pick<CompileOptions, "runtimeImport"> {
   /** Which imports are specs: tested against the file path (default: `.flow.yaml` and `.flow.yml`). */
@@ -90,10 +90,4 @@ function describeErrors(path: string, errors: readonly Diagnostic[]): string {
 function cleanId(id: string): string {
   const query = id.search(/[?#]/);
   return query < 0 ? id : id.slice(0, query);
-}
-
-function displayPath(file: string, root: string): string {
-  const fromRoot = relative(root, file);
-  if (fromRoot.startsWith("..")) return file.split(sep).join("/");
-  return fromRoot.split(sep).join("/");
 }

@@ -4,7 +4,7 @@
 // typo does not also make an event unproduced, a step unreachable and another a dead end.
 
 import { BUILTIN_EVENTS, type EventKind, type EventModel, type SpecModel } from "../model.js";
-import { suggester } from "./suggester.js";
+import { suggester } from "../suggest.js";
 
 export interface EventTable {
   /** Declared events and all four built-ins, whether the spec names them or not. */

@@ -5,7 +5,7 @@
 import { diagnostic, type Diagnostic, type Span } from "../diagnostics.js";
 import type { Constraints, FieldModel, SpecModel, TypeRef } from "../model.js";
 import { formatType } from "../type-grammar.js";
-import { describeValue, quote } from "./describe.js";
+import { describeValue, quote } from "../text.js";
 import { compilePattern, patternMatcher } from "./safe-regex.js";
 import { fieldValueProblem, type ValueScope } from "./value-check.js";
 

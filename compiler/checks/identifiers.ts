@@ -6,9 +6,9 @@ import { diagnostic, type Diagnostic, type Span } from "../diagnostics.js";
 import { builtinEvent } from "../build-model.js";
 import type { EventModel, FieldModel, SpecModel } from "../model.js";
 import { formatType } from "../type-grammar.js";
-import { quote } from "./describe.js";
+import { quote } from "../text.js";
 import { isDeclared } from "./event-table.js";
-import { EVENT_MEMBERS, moduleNameOwner, OBJECT_MEMBERS, RESERVED_WORDS } from "./reserved.js";
+import { EVENT_MEMBERS, moduleNameOwner, OBJECT_MEMBERS, RESERVED_WORDS } from "../reserved.js";
 
 /** What a name becomes in the output, which decides its rules. */
 export type NameKind =

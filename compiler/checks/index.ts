@@ -47,4 +47,4 @@ export { identifierProblem, type NameKind } from "./identifiers.js";
 export { buildEventGraph, markReachable, type EventGraph } from "./graph.js";
 export { buildEventTable, type EventTable } from "./event-table.js";
 export { modulePathProblem, type SpecLocation } from "./module-paths.js";
-export { quote } from "./describe.js";
+export { quote } from "../text.js";

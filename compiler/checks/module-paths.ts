@@ -6,9 +6,10 @@
 
 import { posix } from "node:path";
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
-import { isRelativeSpecifier, toSlashes } from "../emit/module-path.js";
+import { isRelativeSpecifier } from "../emit/module-path.js";
+import { normalizeSlashes } from "../paths.js";
 import type { SpecModel } from "../model.js";
-import { quote } from "./describe.js";
+import { quote } from "../text.js";
 
 const URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 const WINDOWS_ABSOLUTE = /^[A-Za-z]:[\\/]/;
@@ -39,8 +40,8 @@ export function modulePathProblem(specifier: string, location?: SpecLocation): s
   if (scheme !== undefined && scheme !== "node") return `is a '${scheme}:' URL; import code from a relative path or a package`;
   if (location === undefined || !isRelativeSpecifier(specifier)) return undefined;
   // Resolved as the emitter resolves it (emit/module-path.ts), then seen from the project root.
-  const specPath = toSlashes(location.specPath);
-  const root = posix.normalize(toSlashes(location.projectRoot ?? baseOf(specPath)));
+  const specPath = normalizeSlashes(location.specPath);
+  const root = posix.normalize(normalizeSlashes(location.projectRoot ?? baseOf(specPath)));
   const target = posix.join(posix.dirname(specPath), specifier);
   const fromRoot = posix.relative(root, target);
   if (fromRoot !== ".." && !fromRoot.startsWith("../")) return undefined;

@@ -5,9 +5,9 @@
 import { diagnostic, type Diagnostic, type Span } from "../diagnostics.js";
 import { DERIVED_WORKFLOW_NAMES } from "../generated-names.js";
 import type { SpecModel } from "../model.js";
-import { quote } from "./describe.js";
+import { quote } from "../text.js";
 import { identifierProblem, type NameKind } from "./identifiers.js";
-import { WORKFLOW_MEMBERS } from "./reserved.js";
+import { WORKFLOW_MEMBERS } from "../reserved.js";
 
 /** One use of an identifier in the output, and who asked for it. */
 interface Claim {

@@ -5,7 +5,7 @@
 
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { SpecModel } from "../model.js";
-import { quote } from "./describe.js";
+import { quote } from "../text.js";
 import { markReachable, type EventGraph } from "./graph.js";
 import type { RoutingResult } from "./routing.js";
 

@@ -3,7 +3,7 @@
 
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { SpecModel } from "../model.js";
-import { quote } from "./describe.js";
+import { quote } from "../text.js";
 import { isDeclared } from "./event-table.js";
 
 export function checkStartEvents(model: SpecModel, file?: string): Diagnostic[] {

@@ -6,9 +6,9 @@
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { FieldModel, SpecModel } from "../model.js";
 import { namedRefs, PRIMITIVES } from "../type-grammar.js";
-import { quote } from "./describe.js";
+import { quote } from "../text.js";
 import { isDeclared, type EventTable } from "./event-table.js";
-import { suggester } from "./suggester.js";
+import { suggester } from "../suggest.js";
 
 export function checkUnused(model: SpecModel, events: EventTable, file?: string): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];

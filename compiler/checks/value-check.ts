@@ -5,7 +5,7 @@
 
 import type { Constraints, FieldModel, TypeModel, TypeRef } from "../model.js";
 import { formatType } from "../type-grammar.js";
-import { describeValue, quote } from "./describe.js";
+import { describeValue, quote } from "../text.js";
 import type { PatternMatch } from "./safe-regex.js";
 
 /** Values nested deeper than this are not checked further (no real default comes close). */

@@ -3,11 +3,12 @@
 // a missing or unreadable file exits 2.
 
 import { readFile, stat } from "node:fs/promises";
-import { relative, resolve, sep } from "node:path";
+import { resolve } from "node:path";
 import { analyze } from "../analyze.js";
 import { hasErrors } from "../diagnostics.js";
 import { formatText } from "../format.js";
 import { GRAPH_FORMATS, renderDot, renderMermaid } from "../graph/index.js";
+import { displayPath } from "../paths.js";
 import { parseArgs } from "./args.js";
 import type { Command } from "./types.js";
 
@@ -57,9 +58,3 @@ export const graphCommand: Command = async (args, io) => {
   io.stdout.write(flags.format === "dot" ? renderDot(model) : renderMermaid(model));
   return 0;
 };
-
-function displayPath(absolute: string, cwd: string): string {
-  const fromCwd = relative(cwd, absolute);
-  if (fromCwd === "" || fromCwd.startsWith("..")) return absolute;
-  return sep === "/" ? fromCwd : fromCwd.split(sep).join("/");
-}

@@ -3,7 +3,7 @@
 //   score: z.number().optional(),   (in a z.object shape)
 
 import type { FieldModel } from "../model.js";
-import { OBJECT_MEMBERS } from "../checks/reserved.js";
+import { OBJECT_MEMBERS } from "../reserved.js";
 import { zod, type EmitContext } from "./context.js";
 import { EmitError } from "./emit-error.js";
 import { propertyName } from "./escape.js";

@@ -2,15 +2,12 @@
 // emitted to generated/joke.ts. Pure path arithmetic: nothing here touches the disk.
 
 import { posix } from "node:path";
+import { normalizeSlashes } from "../paths.js";
 
 /** TypeScript source extensions and what the emitted ESM import names instead. */
 const SOURCE_TO_OUTPUT: Readonly<Record<string, string>> = { ".ts": ".js", ".tsx": ".js", ".mts": ".mjs", ".cts": ".cjs" };
 const KNOWN_EXTENSIONS = /\.(?:[cm]?js|jsx|json|node)$/;
 
-/** Backslashes to slashes, so Windows-style paths from a caller compute like POSIX ones. */
-export function toSlashes(path: string): string {
-  return path.replace(/\\/g, "/");
-}
 
 export function isRelativeSpecifier(specifier: string): boolean {
   return specifier === "." || specifier === ".." || specifier.startsWith("./") || specifier.startsWith("../");
@@ -30,8 +27,8 @@ export function importSpecifier(module: string, specPath?: string, outPath?: str
   if (!isRelativeSpecifier(module)) return module;
   const withExtension = esmExtension(module);
   if (specPath === undefined || outPath === undefined) return withExtension;
-  const target = posix.join(posix.dirname(toSlashes(specPath)), withExtension);
-  const relative = posix.relative(posix.dirname(toSlashes(outPath)), target);
+  const target = posix.join(posix.dirname(normalizeSlashes(specPath)), withExtension);
+  const relative = posix.relative(posix.dirname(normalizeSlashes(outPath)), target);
   return relative.startsWith("../") || relative === ".." ? relative : `./${relative}`;
 }
 
@@ -44,6 +41,6 @@ function esmExtension(path: string): string {
 
 /** `specs/a/joke.yaml` → `specs/a/joke.ts`: the default output path, beside the spec. */
 export function defaultOutPath(specPath: string): string {
-  const path = toSlashes(specPath);
+  const path = normalizeSlashes(specPath);
   return /\.ya?ml$/i.test(path) ? path.replace(/\.ya?ml$/i, ".ts") : `${path}.ts`;
 }

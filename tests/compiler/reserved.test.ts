@@ -5,7 +5,7 @@
 
 import { describe, expect, test } from "vitest";
 import { analyze } from "../../compiler/analyze.js";
-import { WORKFLOW_MEMBERS } from "../../compiler/checks/reserved.js";
+import { WORKFLOW_MEMBERS } from "../../compiler/reserved.js";
 import { Workflow } from "../../runtime/workflow.js";
 
 /** Every string-named member on Workflow.prototype and its ancestors, Object.prototype included. */

@@ -29,7 +29,7 @@ const FIELD_NAMES = [
   "await", "this", "super", "z", "data", "then", "kind", "schema", "typeName", "prototype", "length", "name",
   "eval", "undefined", "NaN", "enum", "static", "get", "set", "async", "of", "toJSONx", "_proto_",
 ];
-/** Fields an event class cannot have (checks/reserved.ts EVENT_MEMBERS reports them). */
+/** Fields an event class cannot have (compiler/reserved.ts EVENT_MEMBERS reports them). */
 const NOT_EVENT_FIELDS = new Set(["constructor", "toJSON"]);
 
 /** Resource types and factories the typecheck sample's support module exports. */

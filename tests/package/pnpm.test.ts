@@ -7,7 +7,7 @@
 // skipped, except under CI=true, where it fails saying so. `npm test` builds dist/ first.
 
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, test } from "vitest";
@@ -74,6 +74,14 @@ test("an app that depends on flowspec alone type-checks and runs under pnpm's st
   // Strict layout: flowspec's own dependencies are not visible from the app.
   expect(existsSync(join(app, "node_modules/flowspec"))).toBe(true);
   expect(existsSync(join(app, "node_modules/zod"))).toBe(false);
+  // The schema validator is generated at build time: ajv is not installed, and `build` below still checks specs.
+  expect(readdirSync(join(app, "node_modules/.pnpm")).filter((name) => name.startsWith("ajv@"))).toEqual([]);
+
+  writeFileSync(join(app, "specs/broken.yaml"), "flowspec: 1\nworkflow: Broken\nsteps: { go: { acepts: StartEvent } }\n");
+  const check = sh(join(app, "node_modules/.bin/flowspec"), ["check", "specs/broken.yaml", "--format", "json"], { cwd: app });
+  expect(check.status, check.out).toBe(1);
+  expect(check.out).toContain("has unknown key 'acepts'");
+  rmSync(join(app, "specs/broken.yaml"));
 
   const build = sh(join(app, "node_modules/.bin/flowspec"), ["build", "specs", "--out", "generated"], { cwd: app });
   expect(build.status, build.out).toBe(0);

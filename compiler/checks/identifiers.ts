@@ -7,7 +7,7 @@ import { builtinEvent } from "../build-model.js";
 import type { EventModel, FieldModel, SpecModel } from "../model.js";
 import { formatType } from "../type-grammar.js";
 import { quote } from "../text.js";
-import { isDeclared } from "./event-table.js";
+import { isDeclared } from "../graph/event-table.js";
 import { EVENT_MEMBERS, moduleNameOwner, OBJECT_MEMBERS, RESERVED_WORDS } from "../reserved.js";
 
 /** What a name becomes in the output, which decides its rules. */

@@ -4,8 +4,8 @@
 import type { Diagnostic } from "../diagnostics.js";
 import type { SpecModel } from "../model.js";
 import { checkFieldValues } from "./field-values.js";
-import { buildEventTable } from "./event-table.js";
-import { buildEventGraph } from "./graph.js";
+import { buildEventTable } from "../graph/event-table.js";
+import { buildEventGraph } from "../graph/event-graph.js";
 import { checkIdentifiers } from "./identifiers.js";
 import { checkModulePaths } from "./module-paths.js";
 import { checkNameCollisions } from "./names.js";
@@ -44,7 +44,7 @@ export function checkModel(model: SpecModel, file?: string, options: CheckOption
 }
 
 export { identifierProblem, type NameKind } from "./identifiers.js";
-export { buildEventGraph, markReachable, type EventGraph } from "./graph.js";
-export { buildEventTable, type EventTable } from "./event-table.js";
+export { buildEventGraph, markReachable, type EventGraph } from "../graph/event-graph.js";
+export { buildEventTable, type EventTable } from "../graph/event-table.js";
 export { modulePathProblem, type SpecLocation } from "./module-paths.js";
 export { quote } from "../text.js";

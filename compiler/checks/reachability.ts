@@ -6,7 +6,7 @@
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { SpecModel } from "../model.js";
 import { quote } from "../text.js";
-import { markReachable, type EventGraph } from "./graph.js";
+import { markReachable, type EventGraph } from "../graph/event-graph.js";
 import type { RoutingResult } from "./routing.js";
 
 export function checkReachability(model: SpecModel, graph: EventGraph, routing: RoutingResult, file?: string): Diagnostic[] {

@@ -5,7 +5,7 @@ import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { FieldModel, SpecModel } from "../model.js";
 import { namedRefs, PRIMITIVES } from "../type-grammar.js";
 import { quote } from "../text.js";
-import type { EventTable } from "./event-table.js";
+import type { EventTable } from "../graph/event-table.js";
 import { suggester } from "../suggest.js";
 
 /** ` (did you mean 'x'?)`, or nothing. */

@@ -8,7 +8,7 @@
 import { diagnostic, type Diagnostic, type DiagnosticCode, type Span } from "../diagnostics.js";
 import type { SpecModel } from "../model.js";
 import { quote, quoteList } from "../text.js";
-import { isDeclared, type EventTable } from "./event-table.js";
+import { isDeclared, type EventTable } from "../graph/event-table.js";
 
 export interface RoutingResult {
   diagnostics: Diagnostic[];

@@ -4,7 +4,7 @@
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { SpecModel } from "../model.js";
 import { quote } from "../text.js";
-import { isDeclared } from "./event-table.js";
+import { isDeclared } from "../graph/event-table.js";
 
 export function checkStartEvents(model: SpecModel, file?: string): Diagnostic[] {
   const [first, ...others] = model.events.filter((event) => event.kind === "start" && isDeclared(event));

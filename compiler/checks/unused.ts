@@ -7,7 +7,7 @@ import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import type { FieldModel, SpecModel } from "../model.js";
 import { namedRefs, PRIMITIVES } from "../type-grammar.js";
 import { quote } from "../text.js";
-import { isDeclared, type EventTable } from "./event-table.js";
+import { isDeclared, type EventTable } from "../graph/event-table.js";
 import { suggester } from "../suggest.js";
 
 export function checkUnused(model: SpecModel, events: EventTable, file?: string): Diagnostic[] {

@@ -1,8 +1,12 @@
-// The event graph of a spec as plain data: a start node, one node per step, one node per stop event
-// the spec can reach, and an edge per way an event travels. Renderers (mermaid.ts, dot.ts) only
-// print it. Order is the spec's, so the same spec always draws the same graph.
+// The drawing of a spec's event graph: a start node, one node per step, one node per stop event a step
+// emits, and an edge per way an event travels. It is read off the one event graph (event-graph.ts) the
+// checks use, so drawing and checking cannot disagree on the routing rules. Renderers (mermaid.ts,
+// dot.ts) only print it. Order is the spec's, so the same spec always draws the same graph. Building
+// it is linear in the spec plus the edges drawn.
 
 import type { EventModel, SpecModel } from "../model.js";
+import { buildEventGraph, type EventGraph } from "./event-graph.js";
+import { buildEventTable } from "./event-table.js";
 
 export type GraphNode =
   /** The run's entry: the spec's single start event. */
@@ -36,21 +40,23 @@ export const nodeKey = {
 };
 
 /**
- * Builds the graph from a checked model. Every edge is one the runtime can take; `stream` events are
- * never routed, so they do not appear.
+ * Builds the drawing from a model. Every edge is one the runtime can take; `stream` events are never
+ * routed, so they do not appear. Only names the spec spells right are drawn (a misspelled event is an
+ * error, not an edge).
  *
  * @example
  * const { model } = analyze(source, { path });
  * const graph = buildFlowGraph(model!);   // graph.edges[0] = { kind: "start", from: "start:JokeRequested", ... }
  */
-export function buildFlowGraph(model: SpecModel): FlowGraph {
+export function buildFlowGraph(model: SpecModel, graph: EventGraph = buildEventGraph(model, buildEventTable(model))): FlowGraph {
   const events = new Map<string, EventModel>(model.events.map((event) => [event.name, event]));
-  const kindOf = (name: string) => events.get(name)?.kind ?? "event";
-  const acceptors = (event: string) => model.steps.filter((step) => step.accepts.some((ref) => ref.name === event));
+  const eventAt = (node: number) => graph.eventsByNode[node - graph.stepCount]!;
+  const stepKey = (node: number) => nodeKey.step(model.steps[node]!.name);
+  /** The steps an event node leads to (not the human node). */
+  const acceptors = (eventNode: number) => graph.successors[eventNode]!.filter((node) => node < graph.stepCount);
 
-  const startEvent = events.get(model.startEvent);
   const nodes: GraphNode[] = [
-    { kind: "start", key: nodeKey.start(model.startEvent), event: model.startEvent, ...describe(startEvent?.description) },
+    { kind: "start", key: nodeKey.start(model.startEvent), event: model.startEvent, ...describe(events.get(model.startEvent)?.description) },
     ...model.steps.map((step): GraphNode => ({ kind: "step", key: nodeKey.step(step.name), step: step.name, ...describe(step.description) })),
   ];
   const edges: GraphEdge[] = [];
@@ -63,40 +69,42 @@ export function buildFlowGraph(model: SpecModel): FlowGraph {
     }
   };
 
-  for (const step of acceptors(model.startEvent)) {
-    add({ kind: "start", from: nodeKey.start(model.startEvent), to: nodeKey.step(step.name), event: model.startEvent });
+  const startNode = graph.eventNodes.get(model.startEvent);
+  if (startNode !== undefined) {
+    for (const target of acceptors(startNode)) add({ kind: "start", from: nodeKey.start(model.startEvent), to: stepKey(target), event: model.startEvent });
   }
 
-  // Steps that take a person's answer: where an `input_required` event leads (DESIGN.md, "What the compiler checks").
+  // Who takes a person's answer: each step accepting a human_response event, with that event. Built
+  // once; each step asking a question draws one edge per answer taker.
   const responders = model.steps.flatMap((step) =>
-    step.accepts.filter((ref) => kindOf(ref.name) === "human_response").map((ref) => ({ step: step.name, response: ref.name })),
+    step.accepts.filter((ref) => graph.eventNodes.has(ref.name) && kindOf(graph, ref.name) === "human_response").map((ref) => ({ step: step.name, response: ref.name })),
   );
   const stops = new Set<string>();
-  for (const step of model.steps) {
-    const from = nodeKey.step(step.name);
-    for (const { name: event } of step.emits) {
-      const kind = kindOf(event);
+  model.steps.forEach((step, stepNode) => {
+    const from = stepKey(stepNode);
+    for (const { name } of step.emits) {
+      const eventNode = graph.eventNodes.get(name);
+      if (eventNode === undefined) continue; // unknown or a stream event: nothing to draw
+      const { kind } = eventAt(eventNode);
       if (kind === "stop") {
-        stops.add(event);
-        add({ kind: "stop", from, to: nodeKey.stop(event), event });
+        stops.add(name);
+        add({ kind: "stop", from, to: nodeKey.stop(name), event: name });
         continue;
       }
-      for (const target of acceptors(event)) add({ kind: "event", from, to: nodeKey.step(target.name), event });
-      if (kind === "input_required") {
-        for (const { step: target, response } of responders) {
-          add({ kind: "human", from, to: nodeKey.step(target), request: event, response });
-        }
-      }
+      for (const target of acceptors(eventNode)) add({ kind: "event", from, to: stepKey(target), event: name });
+      if (kind === "input_required") for (const { step: target, response } of responders) add({ kind: "human", from, to: nodeKey.step(target), request: name, response });
     }
-  }
+  });
 
   // Stop nodes in the model's event order (declared first, then built-ins), not in discovery order.
   for (const event of model.events) {
-    if (stops.has(event.name)) {
-      nodes.push({ kind: "stop", key: nodeKey.stop(event.name), event: event.name, ...describe(event.description) });
-    }
+    if (stops.has(event.name)) nodes.push({ kind: "stop", key: nodeKey.stop(event.name), event: event.name, ...describe(event.description) });
   }
   return { workflow: model.workflow, nodes, edges, ...describe(model.description) };
+}
+
+function kindOf(graph: EventGraph, name: string) {
+  return graph.eventsByNode[graph.eventNodes.get(name)! - graph.stepCount]!.kind;
 }
 
 /** `{ description }` when there is one worth showing, else nothing. */

@@ -1,4 +1,5 @@
-// The event graph as plain data, built once per check run. Steps and events are both nodes, so a
+// The event graph as plain data, built once per spec: the checks (reachability, dead ends) and both
+// renderers (flow-graph.ts → mermaid.ts, dot.ts) read this one graph, so the routing rules live here only. Steps and events are both nodes, so a
 // step that emits an event many steps accept costs one edge per mention, not one per pair: building
 // and walking the graph is linear in the size of the spec.
 //
@@ -9,7 +10,7 @@
 // did-you-mean suggestion (see event-table.ts). Stream events are never routed, so they have no node,
 // and a stop event leads nowhere (the run ends), so it has no outgoing edges.
 
-import type { SpecModel } from "../model.js";
+import type { EventKind, SpecModel } from "../model.js";
 import { isDeclared, type EventTable } from "./event-table.js";
 
 export interface EventGraph {
@@ -17,6 +18,8 @@ export interface EventGraph {
   stepCount: number;
   /** Routed events (every kind but `stream`) → node id. */
   eventNodes: ReadonlyMap<string, number>;
+  /** Node id − stepCount → that event's name and kind (the inverse of `eventNodes`). */
+  eventsByNode: readonly { name: string; kind: EventKind }[];
   /** The node standing for a person answering an `input_required` event. */
   humanNode: number;
   successors: readonly (readonly number[])[];
@@ -65,7 +68,8 @@ export function buildEventGraph(model: SpecModel, events: EventTable): EventGrap
     return node === undefined ? [] : [node];
   });
   const stops = routed.filter(([, kind]) => kind === "stop").map(([name]) => eventNodes.get(name)!);
-  return { stepCount, eventNodes, humanNode, successors, predecessors, roots, stops };
+  const eventsByNode = routed.map(([name, kind]) => ({ name, kind }));
+  return { stepCount, eventNodes, eventsByNode, humanNode, successors, predecessors, roots, stops };
 }
 
 /** Marks every node reachable from `starts` along `edges` (iterative: no recursion on deep graphs). */

@@ -1,6 +1,8 @@
 // `flowspec graph <spec> [--format mermaid|dot]`: print the spec's event graph on stdout.
-// A spec with errors prints its diagnostics on stderr and exits 1 (warnings go to stderr, exit 0);
-// a missing or unreadable file exits 2.
+// Diagnostics go to stderr. A spec with errors is still drawn when it can be (its broken steps dashed
+// and red, errors that belong to no step as comments) and exits 1; one whose YAML or shape is broken
+// prints only its diagnostics (exit 1). Warnings do not change the exit status (0); a missing or
+// unreadable file exits 2.
 
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -53,8 +55,10 @@ export const graphCommand: Command = async (args, io) => {
     const color = io.stderr.isTTY === true && !process.env["NO_COLOR"];
     io.stderr.write(formatText([{ path: display, source, diagnostics }], { color }));
   }
-  if (model === undefined || hasErrors(diagnostics)) return 1;
-
-  io.stdout.write(flags.format === "dot" ? renderDot(model) : renderMermaid(model));
-  return 0;
+  // Nothing to draw only when the YAML or its shape is broken; a spec with graph errors is drawn with
+  // its broken steps marked (and errors that belong to no step as comments), and still exits 1.
+  if (model === undefined) return 1;
+  const options = { diagnostics };
+  io.stdout.write(flags.format === "dot" ? renderDot(model, options) : renderMermaid(model, options));
+  return hasErrors(diagnostics) ? 1 : 0;
 };

@@ -6,7 +6,8 @@
 //   }
 
 import type { SpecModel } from "../model.js";
-import { buildFlowGraph, type FlowGraph, type GraphEdge, type GraphNode } from "./flow-graph.js";
+import { printable } from "../text.js";
+import { buildFlowGraph, type FlowGraph, type FlowGraphOptions, type GraphEdge, type GraphNode } from "./flow-graph.js";
 
 /**
  * Renders the spec's event graph in Graphviz DOT (ends with a newline); pipe it to `dot -Tsvg`.
@@ -14,12 +15,14 @@ import { buildFlowGraph, type FlowGraph, type GraphEdge, type GraphNode } from "
  * @example
  * renderDot(model);   // 'digraph "JokeFlow" {\n  rankdir=TB;\n ...'
  */
-export function renderDot(model: SpecModel): string {
-  return printDot(buildFlowGraph(model));
+export function renderDot(model: SpecModel, options: FlowGraphOptions = {}): string {
+  return printDot(buildFlowGraph(model, options));
 }
 
 export function printDot(graph: FlowGraph): string {
   const lines = [`digraph ${quoteDot(graph.workflow)} {`, "  rankdir=TB;", '  node [shape=box, style=rounded, fontname="Helvetica"];', '  edge [fontname="Helvetica"];'];
+  // A comment line per error that belongs to no step (escaped: it cannot end the comment early).
+  for (const problem of graph.problems ?? []) lines.push(`  // error ${printable(problem)}`);
   for (const node of graph.nodes) lines.push(`  ${dotNode(node)};`);
   for (const edge of graph.edges) lines.push(`  ${dotEdge(edge)};`);
   lines.push("}");
@@ -51,8 +54,10 @@ function dotNode(node: GraphNode): string {
     case "stop":
       return `${quoteDot(node.key)}${attributes({ label: quoteDot(node.event), shape: "doublecircle", style: "filled", fillcolor: '"#ffebee"', tooltip })}`;
     case "step": {
-      const label = node.description === undefined ? node.step : `${node.step}\n${node.description}`;
-      return `${quoteDot(node.key)}${attributes({ label: quoteDot(label) })}`;
+      let label = node.description === undefined ? node.step : `${node.step}\n${node.description}`;
+      if (node.broken === undefined) return `${quoteDot(node.key)}${attributes({ label: quoteDot(label) })}`;
+      label += `\nerror: ${node.broken.join(", ")}`;
+      return `${quoteDot(node.key)}${attributes({ label: quoteDot(label), style: '"rounded,dashed"', color: "red", fontcolor: "red" })}`;
     }
   }
 }

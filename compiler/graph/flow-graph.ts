@@ -4,6 +4,7 @@
 // dot.ts) only print it. Order is the spec's, so the same spec always draws the same graph. Building
 // it is linear in the spec plus the edges drawn.
 
+import type { Diagnostic } from "../diagnostics.js";
 import type { EventModel, SpecModel } from "../model.js";
 import { buildEventGraph, type EventGraph } from "./event-graph.js";
 import { buildEventTable } from "./event-table.js";
@@ -11,7 +12,8 @@ import { buildEventTable } from "./event-table.js";
 export type GraphNode =
   /** The run's entry: the spec's single start event. */
   | { kind: "start"; key: string; event: string; description?: string }
-  | { kind: "step"; key: string; step: string; description?: string }
+  /** `broken`: the codes of the errors found in this step (drawn dashed and red). */
+  | { kind: "step"; key: string; step: string; description?: string; broken?: string[] }
   /** A stop event some step emits: the run ends there. */
   | { kind: "stop"; key: string; event: string; description?: string };
 
@@ -30,6 +32,15 @@ export interface FlowGraph {
   description?: string;
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /** Errors that belong to no step (`no-stop-path`, a second start event, …), as `code: message`;
+   * the renderers print them as comments. Absent when there are none. */
+  problems?: string[];
+}
+
+export interface FlowGraphOptions {
+  /** The spec's diagnostics: each error is drawn on the step it points into, or listed in `problems`.
+   * A spec with errors can still be drawn: that is when its author most wants to see it. */
+  diagnostics?: readonly Diagnostic[];
 }
 
 /** Renderer-neutral node keys: unique across kinds, since each kind has its own prefix. */
@@ -48,7 +59,8 @@ export const nodeKey = {
  * const { model } = analyze(source, { path });
  * const graph = buildFlowGraph(model!);   // graph.edges[0] = { kind: "start", from: "start:JokeRequested", ... }
  */
-export function buildFlowGraph(model: SpecModel, graph: EventGraph = buildEventGraph(model, buildEventTable(model))): FlowGraph {
+export function buildFlowGraph(model: SpecModel, options: FlowGraphOptions = {}): FlowGraph {
+  const graph = buildEventGraph(model, buildEventTable(model));
   const events = new Map<string, EventModel>(model.events.map((event) => [event.name, event]));
   const eventAt = (node: number) => graph.eventsByNode[node - graph.stepCount]!;
   const stepKey = (node: number) => nodeKey.step(model.steps[node]!.name);
@@ -59,6 +71,7 @@ export function buildFlowGraph(model: SpecModel, graph: EventGraph = buildEventG
     { kind: "start", key: nodeKey.start(model.startEvent), event: model.startEvent, ...describe(events.get(model.startEvent)?.description) },
     ...model.steps.map((step): GraphNode => ({ kind: "step", key: nodeKey.step(step.name), step: step.name, ...describe(step.description) })),
   ];
+  const problems = markBroken(model, nodes, options.diagnostics ?? []);
   const edges: GraphEdge[] = [];
   const seen = new Set<string>();
   const add = (edge: GraphEdge) => {
@@ -100,7 +113,32 @@ export function buildFlowGraph(model: SpecModel, graph: EventGraph = buildEventG
   for (const event of model.events) {
     if (stops.has(event.name)) nodes.push({ kind: "stop", key: nodeKey.stop(event.name), event: event.name, ...describe(event.description) });
   }
-  return { workflow: model.workflow, nodes, edges, ...describe(model.description) };
+  return { workflow: model.workflow, nodes, edges, ...describe(model.description), ...(problems.length > 0 ? { problems } : {}) };
+}
+
+/**
+ * Marks each step an error points into (its key, or a name in its accepts, emits or resources) as
+ * broken; returns the errors that point at no step. `nodes[i + 1]` is `model.steps[i]`.
+ */
+function markBroken(model: SpecModel, nodes: GraphNode[], diagnostics: readonly Diagnostic[]): string[] {
+  const stepAt = new Map<string, number>();
+  model.steps.forEach((step, index) => {
+    for (const span of [step.span, ...step.accepts.map((r) => r.span), ...step.emits.map((r) => r.span), ...step.resources.map((r) => r.span)]) {
+      stepAt.set(`${span.line}:${span.column}`, index);
+    }
+  });
+  const problems: string[] = [];
+  for (const d of diagnostics) {
+    if (d.severity !== "error") continue;
+    const index = stepAt.get(`${d.line}:${d.column}`);
+    const node = index === undefined ? undefined : nodes[index + 1];
+    if (node?.kind !== "step") {
+      problems.push(`${d.code}: ${d.message}`);
+      continue;
+    }
+    node.broken = [...new Set([...(node.broken ?? []), d.code])];
+  }
+  return problems;
 }
 
 function kindOf(graph: EventGraph, name: string) {

@@ -1,6 +1,6 @@
 // Graph rendering: the spec's event graph as plain data, printed as Mermaid or Graphviz DOT.
 
-export { buildFlowGraph, nodeKey, type FlowGraph, type GraphEdge, type GraphNode } from "./flow-graph.js";
+export { buildFlowGraph, nodeKey, type FlowGraph, type FlowGraphOptions, type GraphEdge, type GraphNode } from "./flow-graph.js";
 export { escapeMermaid, mermaidId, printMermaid, renderMermaid } from "./mermaid.js";
 export { printDot, quoteDot, renderDot } from "./dot.js";
 

@@ -5,7 +5,8 @@
 //     step1 -.->|"InputRequiredEvent → HumanResponseEvent"| step2      (human in the loop: dotted)
 
 import type { SpecModel } from "../model.js";
-import { buildFlowGraph, type FlowGraph, type GraphEdge, type GraphNode } from "./flow-graph.js";
+import { printable } from "../text.js";
+import { buildFlowGraph, type FlowGraph, type FlowGraphOptions, type GraphEdge, type GraphNode } from "./flow-graph.js";
 
 /**
  * Renders the spec's event graph as Mermaid text (ends with a newline).
@@ -13,12 +14,16 @@ import { buildFlowGraph, type FlowGraph, type GraphEdge, type GraphNode } from "
  * @example
  * renderMermaid(model);   // "---\ntitle: JokeFlow\n---\nflowchart TD\n  start_JokeRequested([\"JokeRequested\"])\n..."
  */
-export function renderMermaid(model: SpecModel): string {
-  return printMermaid(buildFlowGraph(model));
+export function renderMermaid(model: SpecModel, options: FlowGraphOptions = {}): string {
+  return printMermaid(buildFlowGraph(model, options));
 }
 
 export function printMermaid(graph: FlowGraph): string {
-  const lines = ["---", `title: ${graph.workflow}`, "---", "flowchart TD"];
+  // A spec with errors is drawn too, so its name may be no identifier: then it is a quoted YAML string.
+  const title = /^[A-Za-z_$][\w$]*$/.test(graph.workflow) ? graph.workflow : JSON.stringify(printable(graph.workflow));
+  const lines = ["---", `title: ${title}`, "---", "flowchart TD"];
+  // A comment line per error that belongs to no step (escaped: it cannot end the comment early).
+  for (const problem of graph.problems ?? []) lines.push(`  %% error ${printable(problem)}`);
   for (const node of graph.nodes) lines.push(`  ${mermaidNode(node)}`);
   for (const edge of graph.edges) lines.push(`  ${mermaidEdge(edge)}`);
   lines.push("  classDef startEvent fill:#e8f5e9,stroke:#2e7d32");
@@ -27,6 +32,11 @@ export function printMermaid(graph: FlowGraph): string {
   lines.push(`  class ${ofKind("start").join(",")} startEvent`);
   const stops = ofKind("stop");
   if (stops.length > 0) lines.push(`  class ${stops.join(",")} stopEvent`);
+  const broken = graph.nodes.filter((node) => node.kind === "step" && node.broken !== undefined).map((node) => mermaidId(node.key));
+  if (broken.length > 0) {
+    lines.push("  classDef broken fill:#fff5f5,stroke:#c62828,stroke-width:2px,stroke-dasharray:5 5");
+    lines.push(`  class ${broken.join(",")} broken`);
+  }
   return `${lines.join("\n")}\n`;
 }
 
@@ -56,7 +66,8 @@ function mermaidNode(node: GraphNode): string {
     case "stop":
       return `${id}((("${escapeMermaid(node.event)}")))`;
     case "step": {
-      const label = node.description === undefined ? escapeMermaid(node.step) : `${escapeMermaid(node.step)}<br/>${escapeMermaid(node.description)}`;
+      let label = node.description === undefined ? escapeMermaid(node.step) : `${escapeMermaid(node.step)}<br/>${escapeMermaid(node.description)}`;
+      if (node.broken !== undefined) label += `<br/>${escapeMermaid(`error: ${node.broken.join(", ")}`)}`;
       return `${id}["${label}"]`;
     }
   }

@@ -164,14 +164,27 @@ describe("flowspec graph", () => {
     expect(dot.stdout).toMatch(/^digraph "JokeFlow" \{\n/);
   });
 
-  it("prints a broken spec's diagnostics on stderr and exits 1", async () => {
+  it("draws a spec with errors, marking its broken steps, prints the diagnostics on stderr and exits 1", async () => {
     const dir = await mkdtemp(join(tmpdir(), "flowspec-graph-"));
     try {
       await writeFile(join(dir, "broken.yaml"), "flowspec: 1\nworkflow: BrokenFlow\nsteps:\n  only:\n    accepts: StartEvent\n    emits: Nowhere\n");
       const result = await run(["graph", "broken.yaml"], dir);
       expect(result.code).toBe(1);
-      expect(result.stdout).toBe("");
       expect(result.stderr).toContain("broken.yaml:6:12 - error unknown-event: ");
+      expect(result.stdout).toContain('step_only["only<br/>error: unknown-event"]');
+      expect(result.stdout).toContain("  class step_only broken");
+      // no-stop-path belongs to no step: a comment line.
+      expect(result.stdout).toMatch(/^ {2}%% error no-stop-path: /m);
+      const dot = await run(["graph", "broken.yaml", "--format", "dot"], dir);
+      expect(dot.code).toBe(1);
+      expect(dot.stdout).toContain('"step:only" [label="only\\nerror: unknown-event", style="rounded,dashed", color=red, fontcolor=red];');
+      expect(dot.stdout).toMatch(/^ {2}\/\/ error no-stop-path: /m);
+
+      // A spec whose YAML is broken has nothing to draw.
+      await writeFile(join(dir, "junk.yaml"), "flowspec: [\n");
+      const junk = await run(["graph", "junk.yaml"], dir);
+      expect(junk).toMatchObject({ code: 1, stdout: "" });
+      expect(junk.stderr).toContain("yaml-syntax");
 
       // Warnings are shown but do not stop the graph.
       await writeFile(join(dir, "warned.yaml"), "flowspec: 1\nworkflow: WarnedFlow\nevents:\n  Unused: {}\nsteps:\n  only:\n    accepts: StartEvent\n    emits: StopEvent\n");

@@ -233,7 +233,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
     const record = d.journal.getRun(runId);
     if (record === undefined) throw new Error(`No run "${runId}" in journal ${d.journal.location}`);
     assertSameWorkflow(record, wi.env.workflow, d.shape, d.fingerprint, d.journal.location);
-    if (record.outcome !== null) return record;
+    if (record.outcome !== null && record.status !== "cancelled") return record; // replayed, not driven: no owner needed
     if (d.writer.drives(runId)) throw new RunOwnedError(runId, d.journal.location, null);
     const held = d.writer.claim(runId);
     if (held !== null) throw new RunOwnedError(runId, d.journal.location, held);

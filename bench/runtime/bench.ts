@@ -4,6 +4,9 @@
 //
 // Optional arguments name the engines to run (`… bench.js flowspec hand-written`) and the
 // scenarios (`--scenario=pingpong`, `--scenario=fan`, `--scenario=deep`).
+// Before/after in one run: `--baseline=<dir>` adds the engine "flowspec (baseline)", the same
+// flows on the runtime built in <dir>/dist/runtime (for example a `git worktree` of the previous
+// commit, built with `npx tsc -p tsconfig.build.json`), interleaved with the others.
 // (When the rest of the repo does not build, `npx tsc -p bench/runtime/tsconfig.json` builds just
 // the runtime and this benchmark into the same dist/ paths.)
 //
@@ -15,6 +18,7 @@
 // growth left after the runs and a GC; peak RSS is the child process's maximum resident set.
 
 import { execFileSync } from "node:child_process";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { baseline, baselineZod, flowspec, workflowCore, workflowCoreDocumented, type Run } from "./engines.js";
 import { memory } from "./flows.js";
@@ -91,10 +95,16 @@ async function child(scenario: string, engine: string, n: number): Promise<Measu
   }
 }
 
-/** Runs one child; a crash becomes an error row. */
-function measure(args: string[]): Measurement {
+/** The engine that runs flowspec's flows on the baseline build (`--baseline=<dir>`). */
+const BASELINE = "flowspec (baseline)";
+
+/** Runs one child; a crash becomes an error row. `swap`: the runtime build to load instead of this one. */
+function measure(args: string[], swap?: string): Measurement {
   try {
-    const out = execFileSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const self = fileURLToPath(new URL("./runtime-swap.js", import.meta.url));
+    const argv = swap === undefined ? args : ["--import", self, ...args];
+    const env = swap === undefined ? process.env : { ...process.env, FLOWSPEC_RUNTIME_SWAP: swap };
+    const out = execFileSync(process.execPath, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env });
     return JSON.parse(out.trim().split("\n").at(-1)!) as Measurement;
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? error).trim().split("\n");
@@ -114,19 +124,21 @@ function fmt(value: number | undefined, digits = 1): string {
   return value === undefined ? "-" : value.toFixed(digits);
 }
 
-function parent(only: string[], scenarios: string[]): void {
+function parent(only: string[], scenarios: string[], baseline: string | undefined): void {
   const self = fileURLToPath(import.meta.url);
   console.log(`flowspec runtime benchmark — node ${process.version}, best of ${ROUNDS} rounds × ${REPS} runs\n`);
   for (const [scenario, { label }] of Object.entries(SCENARIOS)) {
     if (scenarios.length > 0 && !scenarios.includes(scenario)) continue;
     const engines = Object.keys(ENGINES).filter((e) => ENGINES[e]![scenario] && (only.length === 0 || only.includes(e)));
+    if (baseline !== undefined) engines.splice(1, 0, BASELINE);
     const best = new Map<string, Measurement>();
     for (let round = 0; round < ROUNDS; round++) {
       for (const engine of engines) {
         const n = SIZE_OVERRIDES[engine]?.[scenario] ?? SCENARIOS[scenario]!.n;
-        const args = ["--expose-gc", self, "--child", scenario, engine, String(n)];
+        const runs = engine === BASELINE ? "flowspec" : engine;
+        const args = ["--expose-gc", self, "--child", scenario, runs, String(n)];
         const name = n === SCENARIOS[scenario]!.n ? engine : `${engine}, n=${n.toLocaleString("en-US")}`;
-        best.set(name, merge(best.get(name), measure(args)));
+        best.set(name, merge(best.get(name), measure(args, engine === BASELINE ? join(baseline!, "dist/runtime/index.js") : undefined)));
       }
     }
     const rows = [...best];
@@ -146,6 +158,8 @@ function parent(only: string[], scenarios: string[]): void {
     const goals: string[] = [];
     if (ours !== undefined && wc !== undefined) goals.push(`vs workflow-core: ${(ours / wc).toFixed(1)}x (goal >= 10x)`);
     if (ours !== undefined && hand !== undefined) goals.push(`hand-written is ${(hand / ours).toFixed(2)}x flowspec (goal <= 3x)`);
+    const before = get(BASELINE);
+    if (ours !== undefined && before !== undefined) goals.push(`this build vs baseline: ${(((ours - before) / before) * 100).toFixed(1)}%`);
     if (goals.length > 0) console.log(`  ${goals.join("; ")}`);
     for (const engine of engines) if (NOTES[engine]?.[scenario]) console.log(`  Note: ${NOTES[engine]![scenario]}`);
     console.log("");
@@ -164,5 +178,6 @@ if (process.argv[2] === "--child") {
 } else {
   const args = process.argv.slice(2);
   const scenarios = args.filter((a) => a.startsWith("--scenario=")).map((a) => a.slice("--scenario=".length));
-  parent(args.filter((a) => !a.startsWith("--")), scenarios);
+  const baseline = args.find((a) => a.startsWith("--baseline="))?.slice("--baseline=".length);
+  parent(args.filter((a) => !a.startsWith("--")), scenarios, baseline === undefined ? undefined : resolve(baseline));
 }

@@ -339,6 +339,11 @@ export class RunDriver implements JournaledRun {
     return this.stream.consume();
   }
 
+  /** The run's key/value store entries (read-only view). */
+  storeEntries(): Iterable<[string, unknown]> {
+    return this.ci.run.store.entries();
+  }
+
   /** The run's status as the handler reports it. */
   get status(): ContextStatus {
     if (this.live) return contextStatus(this.ci.run);

@@ -38,6 +38,19 @@ export class WorkflowHandler<Result = unknown, State = Record<string, unknown>> 
     return this.driver.status;
   }
 
+  /**
+   * The run's typed state, read where the run is: here, its context's state; on a runtime that
+   * runs it elsewhere (`flowspec/dbos`), the run's own state from there. Never a default.
+   */
+  async state(): Promise<State> {
+    return this.ctx.store.getState();
+  }
+
+  /** The run's key/value store as a plain object (a copy), read where the run is (see `state()`). */
+  async store(): Promise<Record<string, unknown>> {
+    return structuredClone(Object.fromEntries(this.driver.storeEntries()));
+  }
+
   /** True once the run ended (stopped, failed, timed out or cancelled). */
   get done(): boolean {
     return !this.driver.live;

@@ -180,7 +180,7 @@ describe.skipIf(problem !== null)("flowspec/dbos (Postgres, child processes)", (
     await startWorker(asked.owner).waitFor((m) => m.type === "ready", 30_000);
   }, 60_000);
 
-  it("errors cross processes with their class; cancel reaches a waiting run in milliseconds", async () => {
+  it("errors cross processes with their class; cancel reaches a waiting run", async () => {
     const c = client("errors");
     const { out } = await c.waitFor((m) => m.type === "done", 30_000);
     expect(out.failed).toMatchObject({ name: "WorkflowRuntimeError", ctor: "WorkflowRuntimeError", step: "process", cause: "boom!" });

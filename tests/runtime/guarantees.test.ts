@@ -385,3 +385,25 @@ describe("failures stay inside the run", () => {
     expect((error as Error).message).toMatch(/Step "put" failed after 1 attempt/);
   });
 });
+
+describe("reads of a run", () => {
+  it("handler.state() and handler.store() give the run's own values, as copies", async () => {
+    const Counts = flowClass(
+      { name: "Counts", startEvent: Go, state: z.object({ n: z.number().default(0) }), steps: [step("count", [Go], [Done])] },
+      {
+        async count(_ev, ctx) {
+          await ctx.store.editState((s: any) => void (s.n = 7));
+          ctx.store.set("seen", ["a"]);
+          return new Done({ value: 1 });
+        },
+      },
+    );
+    const handler = new Counts().run({});
+    await handler;
+    expect(await handler.state()).toEqual({ n: 7 });
+    const store = await handler.store();
+    expect(store).toEqual({ seen: ["a"] });
+    (store.seen as string[]).push("b");
+    expect(await handler.store()).toEqual({ seen: ["a"] });
+  });
+});

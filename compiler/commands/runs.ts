@@ -8,7 +8,7 @@
 
 import { resolve } from "node:path";
 import type { JournalEntry, JournalStatus, RunRecord, StoredEntry } from "../../runtime/journal.js";
-import { printable } from "../load.js";
+import { printable } from "../text.js";
 import { parseArgs } from "./args.js";
 import { UsageError, type Command, type CommandIO } from "./types.js";
 

@@ -149,6 +149,18 @@ export abstract class BranchFlowBase extends Workflow<Record<string, never>, Bra
     resources: {
       coin: { factory: createCoin, cache: true },
     },
+    fields: {
+      events: {
+        BranchA1Event: [{ name: "payload", type: "string" }],
+        BranchA2Event: [{ name: "payload", type: "string" }],
+        BranchB1Event: [{ name: "payload", type: "string" }],
+        BranchB2Event: [{ name: "payload", type: "string" }],
+        StartEvent: [],
+        StopEvent: [{ name: "result", type: "unknown" }],
+      },
+      types: {},
+      state: [],
+    },
   };
 
   constructor(options?: WorkflowOptions<BranchFlowResources>) {

@@ -179,6 +179,20 @@ export abstract class ConcurrentFlowBase extends Workflow<Record<string, never>,
       },
     ],
     resources: {},
+    fields: {
+      events: {
+        StepAEvent: [{ name: "query", type: "string" }],
+        StepBEvent: [{ name: "query", type: "string" }],
+        StepCEvent: [{ name: "query", type: "string" }],
+        StepACompleteEvent: [{ name: "result", type: "string" }],
+        StepBCompleteEvent: [{ name: "result", type: "string" }],
+        StepCCompleteEvent: [{ name: "result", type: "string" }],
+        StartEvent: [],
+        StopEvent: [{ name: "result", type: "unknown" }],
+      },
+      types: {},
+      state: [],
+    },
   };
 
   constructor(options?: WorkflowOptions<Record<string, never>>) {

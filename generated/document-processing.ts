@@ -182,6 +182,20 @@ export abstract class DocumentFlowBase extends Workflow<
       parser: { factory: createParser, cache: true },
       extractor: { factory: createExtractor, cache: true },
     },
+    fields: {
+      events: {
+        DocumentSubmitted: [{ name: "file_path", type: "string", constraints: { minLength: 1 } }, { name: "output_file", type: "string", default: "results.csv" }],
+        ParseDocEvent: [{ name: "nodes", type: "TextNode[]" }],
+        ExtractDataEvent: [{ name: "data_list", type: "ExtractedRecord[]" }],
+        AnalysisReady: [{ name: "analysis", type: "Analysis" }],
+      },
+      types: {
+        TextNode: [{ name: "text", type: "string" }, { name: "page", type: "integer", constraints: { minimum: 1 } }],
+        ExtractedRecord: [{ name: "field1", type: "string" }, { name: "field2", type: "number", optional: true }],
+        Analysis: [{ name: "records", type: "ExtractedRecord[]" }, { name: "count", type: "integer" }, { name: "output_file", type: "string" }],
+      },
+      state: [],
+    },
   };
 
   constructor(options?: WorkflowOptions<DocumentFlowResources>) {

@@ -232,6 +232,19 @@ export abstract class DurableFlowBase extends Workflow<
       probe: { factory: createProbe, cache: true },
     },
     state: DurableFlowStateSchema,
+    fields: {
+      events: {
+        Begin: [{ name: "rounds", type: "integer", constraints: { minimum: 1 } }, { name: "width", type: "integer", constraints: { minimum: 1 } }],
+        RoundStarted: [{ name: "round", type: "integer" }],
+        Chunk: [{ name: "round", type: "integer" }, { name: "part", type: "integer" }],
+        ChunkDone: [{ name: "round", type: "integer" }, { name: "part", type: "integer" }, { name: "value", type: "integer" }],
+        RoundDone: [{ name: "round", type: "integer" }, { name: "total", type: "integer" }],
+        Progress: [{ name: "message", type: "string" }],
+        Finished: [{ name: "rounds", type: "integer" }, { name: "total", type: "integer" }],
+      },
+      types: {},
+      state: [{ name: "round", type: "integer", default: 0 }, { name: "totals", type: "integer[]", default: [] }],
+    },
   };
 
   constructor(options?: WorkflowOptions<DurableFlowResources>) {

@@ -114,6 +114,16 @@ export abstract class FanInFanOutBase extends Workflow<
       },
     ],
     resources: {},
+    fields: {
+      events: {
+        FanOutStart: [{ name: "items", type: "string[]" }],
+        ProcessEvent: [{ name: "item", type: "string" }],
+        ResultEvent: [{ name: "item", type: "string" }, { name: "length", type: "integer" }],
+        StopEvent: [{ name: "result", type: "unknown" }],
+      },
+      types: {},
+      state: [],
+    },
   };
 
   constructor(options?: WorkflowOptions<Record<string, never>>) {

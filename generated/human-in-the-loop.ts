@@ -55,6 +55,16 @@ export abstract class HumanInTheLoopFlowBase extends Workflow<
       },
     ],
     resources: {},
+    fields: {
+      events: {
+        StartEvent: [],
+        StopEvent: [{ name: "result", type: "unknown" }],
+        InputRequiredEvent: [{ name: "prefix", type: "string" }],
+        HumanResponseEvent: [{ name: "response", type: "string" }],
+      },
+      types: {},
+      state: [],
+    },
   };
 
   constructor(options?: WorkflowOptions<Record<string, never>>) {

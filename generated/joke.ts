@@ -163,6 +163,18 @@ export abstract class JokeFlowBase extends Workflow<
       llm: { factory: createLlm, cache: true },
     },
     state: JokeFlowStateSchema,
+    fields: {
+      events: {
+        JokeRequested: [{ name: "topic", type: "string", constraints: { minLength: 1 } }],
+        JokeWritten: [{ name: "joke", type: "string" }],
+        JokeProgress: [{ name: "message", type: "string" }],
+        CritiqueReady: [{ name: "joke", type: "string" }, { name: "critique", type: "Critique" }],
+      },
+      types: {
+        Critique: [{ name: "text", type: "string" }, { name: "score", type: "integer", constraints: { minimum: 0, maximum: 10 } }],
+      },
+      state: [{ name: "attempts", type: "integer", default: 0 }],
+    },
   };
 
   constructor(options?: WorkflowOptions<JokeFlowResources>) {

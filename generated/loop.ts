@@ -113,6 +113,16 @@ export abstract class LoopFlowBase extends Workflow<LoopFlowState, LoopFlowResou
       coin: { factory: createCoin, cache: true },
     },
     state: LoopFlowStateSchema,
+    fields: {
+      events: {
+        LoopEvent: [{ name: "loop_output", type: "string" }],
+        FirstEvent: [{ name: "first_output", type: "string" }],
+        StartEvent: [],
+        StopEvent: [{ name: "result", type: "unknown" }],
+      },
+      types: {},
+      state: [{ name: "loops", type: "integer", default: 0, constraints: { minimum: 0 } }],
+    },
   };
 
   constructor(options?: WorkflowOptions<LoopFlowResources>) {

@@ -66,6 +66,15 @@ export abstract class ParallelFlowBase extends Workflow<Record<string, never>, R
       },
     ],
     resources: {},
+    fields: {
+      events: {
+        StepTwoEvent: [{ name: "query", type: "string" }],
+        StartEvent: [],
+        StopEvent: [{ name: "result", type: "unknown" }],
+      },
+      types: {},
+      state: [],
+    },
   };
 
   constructor(options?: WorkflowOptions<Record<string, never>>) {

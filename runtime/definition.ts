@@ -3,6 +3,7 @@
 
 import type { ZodType } from "zod";
 import type { Event, EventClass } from "./event.js";
+import type { FieldShapes } from "./shape.js";
 
 export interface RetryPolicy {
   /** Total attempts, >= 1. */
@@ -52,6 +53,12 @@ export interface WorkflowDefinition {
   readonly resources: Readonly<Record<string, ResourceDefinition>>;
   /** zod schema of the typed state, with its defaults; absent when the spec has no state. */
   readonly state?: ZodType;
+  /**
+   * The spec's field shapes (events, named types, state), journaled with each run so a later
+   * version of the spec can tell whether it can resume it (see docs/deploying.md). Generated code
+   * always sets it; without it a run can only be resumed by the identical version.
+   */
+  readonly fields?: FieldShapes;
 }
 
 /** The instance type of each class in a tuple of event classes. */

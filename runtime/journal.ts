@@ -18,9 +18,7 @@
 // hot path free of promise hops). Entry payloads travel as JSON text, serialized when the tick
 // happened, so a later mutation of a stored value can never change what was journaled.
 
-import { createHash } from "node:crypto";
-import type { WorkflowDefinition } from "./definition.js";
-import { JournalMismatchError } from "./errors.js";
+import type { WorkflowShape } from "./shape.js";
 import type { SerializedEvent } from "./serialize.js";
 import type { SerializedError, SerializedTick } from "./tick-codec.js";
 
@@ -54,14 +52,6 @@ export interface StoredEntry {
 
 /** How a finished run ended. */
 export type RunOutcome = { readonly result: SerializedEvent } | { readonly error: SerializedError };
-
-/** The parts of a workflow definition a journal depends on. */
-export interface WorkflowShape {
-  /** In spec order: name, accepted and emitted event type names (sorted). */
-  readonly steps: readonly { readonly name: string; readonly accepts: readonly string[]; readonly emits: readonly string[] }[];
-  /** Sorted by name: every event the workflow knows, with its kind. */
-  readonly events: readonly { readonly name: string; readonly kind: string }[];
-}
 
 /** A run's record. */
 export interface RunRecord {
@@ -122,6 +112,8 @@ export interface RunBatch {
   readonly outcome: RunOutcome | null;
   /** A snapshot taken after the batch's last entry. */
   readonly snapshot?: Snapshot;
+  /** The run continues on another (compatible) version of its workflow: record that version's fingerprint and shape. */
+  readonly upgrade?: { readonly fingerprint: string; readonly shape: WorkflowShape };
 }
 
 /** `list()` filter. */
@@ -214,27 +206,10 @@ export function parseEntry(stored: StoredEntry): JournalEntry {
   return JSON.parse(stored.json) as JournalEntry;
 }
 
-/** The shape of a workflow definition, as journaled. */
-export function workflowShape(definition: WorkflowDefinition): WorkflowShape {
-  const events = new Map<string, string>();
-  const all = [definition.startEvent, ...definition.events, ...definition.steps.flatMap((s) => [...s.accepts, ...s.emits])];
-  for (const cls of all) events.set(cls.typeName, cls.kind);
-  return {
-    steps: definition.steps.map((s) => ({
-      name: s.name,
-      accepts: s.accepts.map((c) => c.typeName).sort(),
-      emits: s.emits.map((c) => c.typeName).sort(),
-    })),
-    events: [...events].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, kind]) => ({ name, kind })),
-  };
-}
+export { workflowShape, shapeFingerprint } from "./shape.js";
+export type { WorkflowShape } from "./shape.js";
 
-/** sha256 of the shape's canonical JSON, 16 hex chars. */
-export function shapeFingerprint(shape: WorkflowShape): string {
-  return createHash("sha256").update(JSON.stringify(shape)).digest("hex").slice(0, 16);
-}
-
-/** Human-readable differences between the journaled shape (`was`) and the workflow's (`now`). */
+/** Human-readable differences of step and event names and kinds between the journaled shape (`was`) and the workflow's (`now`). */
 export function diffShapes(was: WorkflowShape, now: WorkflowShape): string[] {
   const out: string[] = [];
   const wasSteps = new Map(was.steps.map((s) => [s.name, s]));
@@ -259,20 +234,6 @@ export function diffShapes(was: WorkflowShape, now: WorkflowShape): string[] {
   for (const name of nowEvents.keys()) if (!wasEvents.has(name)) out.push(`event "${name}" was added`);
   if (out.length === 0 && was.steps.map((s) => s.name).join() !== now.steps.map((s) => s.name).join()) out.push("the steps were reordered");
   return out;
-}
-
-/** Throws `JournalMismatchError` unless `run` was journaled by this shape of the workflow. */
-export function assertSameWorkflow(run: RunRecord, workflow: string, shape: WorkflowShape, fingerprint: string, location: string): void {
-  if (run.workflow !== workflow) {
-    throw new JournalMismatchError(`Run "${run.runId}" in ${location} belongs to workflow ${run.workflow}, not ${workflow}`, [run.workflow]);
-  }
-  if (run.fingerprint === fingerprint) return;
-  const differences = diffShapes(run.shape, shape);
-  throw new JournalMismatchError(
-    `Run "${run.runId}" in ${location} was journaled by another version of ${workflow}: ${differences.join("; ") || "the definition differs"}. ` +
-      `It is refused rather than replayed wrongly; finish it with the old version, or start a new run.`,
-    differences,
-  );
 }
 
 /**
@@ -307,7 +268,7 @@ export class MemoryJournal implements Journal {
       r!.entries.push(...b.entries);
       const ticks = r!.record.ticks + b.entries.filter((e) => e.kind === "tick").length;
       const lastSeq = b.entries.length > 0 ? b.entries[b.entries.length - 1]!.seq : r!.record.lastSeq;
-      r!.record = { ...r!.record, status: b.status, updatedAt: b.updatedAt, ticks, lastSeq, outcome: b.outcome };
+      r!.record = { ...r!.record, status: b.status, updatedAt: b.updatedAt, ticks, lastSeq, outcome: b.outcome, ...(b.upgrade ?? {}) };
       if (b.lease !== undefined) r!.lease = b.outcome === null ? b.lease : null;
       if (b.snapshot !== undefined) r!.snapshot = b.snapshot;
     }

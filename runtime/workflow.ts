@@ -12,7 +12,8 @@ import { buildRunEnv } from "./routing.js";
 import { RESUMABLE } from "./run-state.js";
 import { checkEvent } from "./validate.js";
 import { rebuildRun, type DurableBinding } from "./durable.js";
-import { assertSameWorkflow, RunExistsError, RunOwnedError, shapeFingerprint, UNFINISHED, workflowShape, type Journal, type RunRecord } from "./journal.js";
+import { assertResumable } from "./resumable.js";
+import { RunExistsError, RunOwnedError, shapeFingerprint, UNFINISHED, workflowShape, type Journal, type RunRecord } from "./journal.js";
 import { JournalWriter } from "./journal-writer.js";
 import { UnjournalableError } from "./driver-journal.js";
 import { WorkflowValidationError } from "./errors.js";
@@ -232,7 +233,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
     const wi = this[WORKFLOW];
     const record = d.journal.getRun(runId);
     if (record === undefined) throw new Error(`No run "${runId}" in journal ${d.journal.location}`);
-    assertSameWorkflow(record, wi.env.workflow, d.shape, d.fingerprint, d.journal.location);
+    assertResumable(d.journal, record, wi.env.workflow, d.shape, d.fingerprint);
     if (record.outcome !== null && record.status !== "cancelled") return record; // replayed, not driven: no owner needed
     if (d.writer.drives(runId)) throw new RunOwnedError(runId, d.journal.location, null);
     const held = d.writer.claim(runId);
@@ -293,8 +294,9 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
     const live = d.live.get(runId);
     if (live !== undefined) return live as WorkflowHandler<Result, State>;
     const record = this.takeOver(d, runId);
-    const rebuilt = rebuildRun(this as unknown as Workflow<any, any, any, any>, d.journal, record);
+    const rebuilt = rebuildRun(this as unknown as Workflow<any, any, any, any>, d.journal, record, d.fingerprint);
     const ctx = rebuilt.ctx as Context<State>;
+    if (rebuilt.upgraded && rebuilt.finished === null) this.recordUpgrade(d, record, ctx);
     if (rebuilt.finished !== null) {
       const driver = new RunDriver(this, ctx[CONTEXT], ctx, runId, {
         writer: d.writer,
@@ -309,6 +311,29 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
       return new WorkflowHandler<Result, State>(driver);
     }
     return this.startDurable(d, ctx, runId, { type: "run_resumed", runId }, record.lastSeq + 1, false, rebuilt.streamed, rebuilt.sinceSnapshot);
+  }
+
+  /**
+   * A run journaled by an earlier, compatible version was moved onto this one: journal its state
+   * as a snapshot and this version's shape, atomically, before anything else happens, so a later
+   * replay starts from there under this version's routing.
+   */
+  private recordUpgrade(d: DurableBinding, record: RunRecord, ctx: Context<State>): void {
+    const now = Date.now();
+    const refused = d.journal.commit([
+      {
+        runId: record.runId,
+        lease: d.writer.lease(),
+        entries: [],
+        status: record.status,
+        updatedAt: now,
+        outcome: null,
+        snapshot: { seq: record.lastSeq, at: now, json: JSON.stringify({ ...ctx.toJSON(), stream: [] }) },
+        upgrade: { fingerprint: d.fingerprint, shape: d.shape },
+      },
+    ]);
+    const problem = refused?.[0];
+    if (problem !== undefined) throw new Error(`Run "${record.runId}" could not be moved onto this version: ${problem.reason}`);
   }
 
   /**

@@ -291,6 +291,7 @@ export class SqliteJournal implements Journal {
       ),
       lease: db.prepare("SELECT owner, lease_until, last_seq FROM runs WHERE run_id = ?"),
       setLease: db.prepare("UPDATE runs SET owner = ?, lease_until = ? WHERE run_id = ?"),
+      upgradeRun: db.prepare("UPDATE runs SET fingerprint = ?, shape = ? WHERE run_id = ?"),
       insertSnapshot: db.prepare("INSERT OR REPLACE INTO snapshots (run_id, seq, at, data) VALUES (?, ?, ?, ?)"),
       dropOldSnapshots: db.prepare("DELETE FROM snapshots WHERE run_id = ? AND seq < ?"),
     };
@@ -330,6 +331,7 @@ export class SqliteJournal implements Journal {
         continue;
       }
       for (const e of b.entries) s.insertEntry.run(b.runId, e.seq, e.at, e.kind, e.json);
+      if (b.upgrade !== undefined) s.upgradeRun.run(b.upgrade.fingerprint, JSON.stringify(b.upgrade.shape), b.runId);
       if (b.snapshot !== undefined) {
         s.insertSnapshot.run(b.runId, b.snapshot.seq, b.snapshot.at, b.snapshot.json);
         s.dropOldSnapshots.run(b.runId, b.snapshot.seq);

@@ -1,9 +1,11 @@
 // Output: the routing metadata the runtime reads instead of reflecting on the class:
 //   static readonly definition: WorkflowDefinition = { name: "JokeFlow", startEvent: JokeRequested,
 //     events: [...], steps: [{ name: "generate_joke", method: "generateJoke", accepts: [...], ... }],
-//     resources: { llm: { factory: createLlm, cache: true } }, state: JokeFlowStateSchema };
+//     resources: { llm: { factory: createLlm, cache: true } }, state: JokeFlowStateSchema,
+//     fields: { events: { JokeRequested: [{ name: "topic", type: "string" }] }, types: {}, state: [...] } };
 
 import type { StepModel } from "../model.js";
+import { fieldShapesOf } from "../shape.js";
 import { runtime, type EmitContext } from "./context.js";
 import { literal, propertyName, stringLiteral } from "./escape.js";
 import { eventRef, resourceFactory } from "./refs.js";
@@ -36,6 +38,7 @@ export function writeDefinition(ctx: EmitContext, w: SourceWriter): void {
       w.write(",").newLine();
     }
     if (model.state.length > 0) w.writeLine(`state: ${ctx.names.stateSchema},`);
+    writeFieldShapes(ctx, w);
   });
   w.write(";").newLine();
 }
@@ -53,6 +56,26 @@ function writeStep(ctx: EmitContext, w: SourceWriter, step: StepModel): void {
       w.writeLine(`retry: { attempts: ${literal(attempts)}, delay: ${literal(delay)}, backoff: ${literal(backoff)} },`);
     }
     if (step.timeout !== undefined) w.writeLine(`timeout: ${literal(step.timeout)},`);
+  });
+  w.write(",").newLine();
+}
+
+/** The spec's field shapes, journaled with each run so a later version can tell whether it may resume it. */
+function writeFieldShapes(ctx: EmitContext, w: SourceWriter): void {
+  const shapes = fieldShapesOf(ctx.model);
+  w.write("fields: ").inlineBlock(() => {
+    for (const key of ["events", "types"] as const) {
+      const entries = Object.entries(shapes[key]);
+      if (entries.length === 0) {
+        w.writeLine(`${key}: {},`);
+        continue;
+      }
+      w.write(`${key}: `).inlineBlock(() => {
+        for (const [name, fields] of entries) w.writeLine(`${propertyName(name)}: ${literal(fields)},`);
+      });
+      w.write(",").newLine();
+    }
+    w.writeLine(`state: ${literal(shapes.state)},`);
   });
   w.write(",").newLine();
 }

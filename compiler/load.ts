@@ -7,9 +7,6 @@ import { createLocator, type Locator } from "./locate.js";
 import { printable } from "./text.js";
 import { findAliasAmplification, findUnresolvedAlias, type AliasProblem } from "./yaml-aliases.js";
 
-/** Kept for modules that still import it from here (commands/runs.ts); its home is text.ts. */
-export { printable };
-
 /** Limits documented in SECURITY.md. */
 export const LIMITS = {
   /** Largest spec accepted, in bytes (UTF-8). */

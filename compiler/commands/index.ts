@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   graph: async () => (await import("./graph.js")).graphCommand,
   init: async () => (await import("./init.js")).initCommand,
   runs: async () => (await import("./runs.js")).runsCommand,
+  diff: async () => (await import("./diff.js")).diffCommand,
 };
 
 export const USAGE = `usage:
@@ -18,6 +19,8 @@ export const USAGE = `usage:
   flowspec watch [paths...] [--out DIR] [--runtime-import SPEC]
   flowspec graph <spec> [--format mermaid|dot]
   flowspec init [name]
+  flowspec diff <old> <new> [--format text|json]      (<old> may be <rev>:<path>)
+  flowspec diff [paths...] --against <rev> [--format text|json]
   flowspec runs list|show <runId> [--journal FILE] [--format text|json]
   flowspec --version
 `;

@@ -6,6 +6,7 @@
 // (commands/watch.ts) or the embedding app listens to events.
 
 import { EventEmitter } from "node:events";
+import { lstatSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { watch as watchFiles, type FSWatcher } from "chokidar";
@@ -106,9 +107,12 @@ class SpecWatcher implements Watcher {
     this.fsWatcher = watchFiles([...this.project.roots], {
       ignoreInitial: false,
       usePolling: options.usePolling ?? false,
-      // Symlinked folders are not followed, as `build` does not follow them (they could form a cycle).
-      followSymlinks: false,
-      ignored: (path, stats) => this.project.ignores(resolve(this.project.cwd, path), stats?.isFile() ?? false),
+      // Symlinked folders are not entered, as `build` does not enter them (they could form a cycle);
+      // symlinked spec files are followed, as `build` follows them, so editing the target rebuilds.
+      ignored: (path, stats) => {
+        const absolute = resolve(this.project.cwd, path);
+        return this.project.ignores(absolute, stats?.isFile() ?? false) || this.isSymlinkedFolder(absolute);
+      },
     });
     this.fsWatcher
       .on("add", (path) => this.changed(path))
@@ -137,6 +141,16 @@ class SpecWatcher implements Watcher {
     this.queue.clear();
     await this.fsWatcher.close();
     await this.draining;
+  }
+
+  /** A symbolic link to a folder, below a watched path (a watched path itself may be a link). */
+  private isSymlinkedFolder(absolute: string): boolean {
+    if (this.project.roots.includes(absolute)) return false;
+    try {
+      return lstatSync(absolute).isSymbolicLink() && statSync(absolute).isDirectory();
+    } catch {
+      return false; // gone, or a dangling link: nothing to enter
+    }
   }
 
   private changed(path: string): void {

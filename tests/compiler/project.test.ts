@@ -130,6 +130,22 @@ describe("symlinked folders", () => {
   });
 });
 
+describe("symlinked spec files", () => {
+  test("are followed by build and by watch, which rebuilds when the file they point to changes", async () => {
+    await put("elsewhere/real.yaml", spec("Real"));
+    await mkdir(join(dir, "specs"));
+    await symlink(join(dir, "elsewhere/real.yaml"), join(dir, "specs/link.yaml"));
+    const built = await build(["specs"], { cwd: dir });
+    expect(built.files.map((f) => [f.spec, f.status])).toEqual([["specs/link.yaml", "written"]]);
+
+    const { rebuilds } = await startWatch(["specs"], "generated");
+    expect(rebuilds.map((e) => e.status)).toEqual(["unchanged"]);
+    await writeFile(join(dir, "elsewhere/real.yaml"), spec("Changed"));
+    await vi.waitFor(() => expect(rebuilds.at(-1)).toMatchObject({ spec: "specs/link.yaml", status: "written" }), { timeout: 10_000 });
+    expect(await read("generated/link.ts")).toContain("class ChangedBase");
+  });
+});
+
 describe("no writes outside the output folder", () => {
   test("build refuses to write through a symlinked folder in the output folder, and leaves its target alone", async () => {
     await put("specs/a/flow.yaml", spec("Flow"));

@@ -17,6 +17,7 @@ import { contextStatus, RESUMABLE, type ContextStatus } from "./run-state.js";
 import { classInfo, type RunEnv } from "./routing.js";
 import type { AttemptContext } from "./step-context.js";
 import { describeThrown, isError } from "./thrown.js";
+import { WorkflowCancelledError } from "./errors.js";
 import { ContextStore } from "./store.js";
 import { Trampoline } from "./trampoline.js";
 import type { RunResumedTick, RunStartedTick, StartAttemptCommand, Tick } from "./ticks.js";
@@ -361,15 +362,16 @@ export class RunDriver implements JournaledRun {
     return JSON.stringify({ ...serializeContext(this.ci), stream: [] });
   }
 
-  /** JournaledRun: the journal refused a batch; end the run with its error, now. */
+  /** JournaledRun: the journal refused a batch; end the run with its error (or as cancelled from outside), now. */
   journalFailed(error: Error): void {
-    const wrapped = new Error(`Journal write failed; run "${this.runId}" stopped (its journaled part stays resumable): ${error.message}`, { cause: error });
+    const cancelled = error instanceof WorkflowCancelledError;
+    const wrapped = cancelled ? error : new Error(`Journal write failed; run "${this.runId}" stopped (its journaled part stays resumable): ${error.message}`, { cause: error });
     if (this.live) {
       this.live = false;
       this.release();
       this.controller.abort(wrapped);
     }
-    if (this.ci.run.status === "running") this.ci.run.status = "paused";
+    if (this.ci.run.status === "running") this.ci.run.status = cancelled ? "cancelled" : "paused";
     if (this.journal !== null) this.journal.outcome = null;
     this.settleNow(wrapped, null);
   }

@@ -22,6 +22,7 @@
 //     and a timer renews the leases of runs with nothing to write (a run waiting for a human).
 
 import type { Journal, JournalEntry, JournalStatus, RunBatch, RunLease, RunOutcome, StoredEntry } from "./journal.js";
+import { WorkflowCancelledError } from "./errors.js";
 import { LEASE_MS, newOwner, ownerIsDead, type LeaseHolder } from "./lease.js";
 
 /** What the writer needs from a journaled run (the driver implements it). */
@@ -153,11 +154,11 @@ export class JournalWriter implements LeaseHolder {
     const failed = new Set<JournaledRun>();
     if (batch.length > 0) {
       try {
-        for (const { runId, reason } of this.journal.commit(batch) ?? []) {
+        for (const { runId, reason, cancelled } of this.journal.commit(batch) ?? []) {
           const run = byId.get(runId);
           if (run === undefined) continue;
           failed.add(run);
-          run.journalFailed(new Error(reason));
+          run.journalFailed(cancelled ? new WorkflowCancelledError(`The run was cancelled from outside this process (${reason})`) : new Error(reason));
         }
       } catch (error) {
         const e = error instanceof Error ? error : new Error(String(error));

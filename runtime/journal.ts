@@ -18,7 +18,9 @@
 // hot path free of promise hops). Entry payloads travel as JSON text, serialized when the tick
 // happened, so a later mutation of a stored value can never change what was journaled.
 
+import { WorkflowCancelledError } from "./errors.js";
 import type { WorkflowShape } from "./shape.js";
+import { encodeError } from "./tick-codec.js";
 import type { SerializedEvent } from "./serialize.js";
 import type { SerializedError, SerializedTick } from "./tick-codec.js";
 
@@ -157,6 +159,15 @@ export interface Journal {
    * force. Throws when the run does not exist.
    */
   claim(runId: string, lease: RunLease, isDead: (held: RunLease) => boolean): RunLease | null;
+  /**
+   * Ends an unfinished run as cancelled, atomically: status `cancelled`, a `WorkflowCancelledError`
+   * outcome, and its lease taken from its owner, whose next commit is refused (its handler then
+   * rejects with `WorkflowCancelledError`). A finished run is left as it is. Returns the run's record;
+   * undefined when there is no such run.
+   */
+  cancel(runId: string): RunRecord | undefined;
+  /** Deletes finished runs (completed, failed, cancelled) last updated before `before` (ms since the epoch), with their entries and snapshots. Never an unfinished run. */
+  purge(options: { readonly before: number; readonly workflow?: string }): PurgeReport;
   /** A run's entries in seq order: those after `after` (default 0), of `kind` only when given. */
   read(runId: string, options?: { readonly after?: number; readonly kind?: EntryKind }): StoredEntry[];
   /** The run's latest snapshot, or undefined. */
@@ -171,6 +182,25 @@ export interface Journal {
 export interface RefusedRun {
   readonly runId: string;
   readonly reason: string;
+  /** The run was cancelled from outside (`journal.cancel`): its owner ends it as cancelled. */
+  readonly cancelled?: true;
+}
+
+/** What `purge` deleted. */
+export interface PurgeReport {
+  readonly runs: number;
+  readonly entries: number;
+  readonly snapshots: number;
+  /** Bytes of entry and snapshot payloads deleted. */
+  readonly bytes: number;
+}
+
+/** The lease owner of a run cancelled from outside: no process holds it, and its driver's next commit is refused. */
+export const CANCELLED_OWNER = "cancelled";
+
+/** The outcome recorded for a run cancelled from outside. */
+export function cancelledOutcome(): RunOutcome {
+  return { error: encodeError(new WorkflowCancelledError("The run was cancelled from outside its process (journal.cancel, flowspec runs cancel)")) };
 }
 
 /** `createRun` with a runId that the journal already has. */
@@ -260,9 +290,9 @@ export class MemoryJournal implements Journal {
     const refused: RefusedRun[] = [];
     for (const b of batch) {
       const r = this.runs.get(b.runId);
-      const reason = r === undefined ? `journal ${this.location} has no run "${b.runId}"` : refusal(r.record, r.lease, b);
-      if (reason !== null) {
-        refused.push({ runId: b.runId, reason });
+      const refused1 = r === undefined ? { runId: b.runId, reason: `journal ${this.location} has no run "${b.runId}"` } : refusal(r.record, r.lease, b);
+      if (refused1 !== null) {
+        refused.push(refused1);
         continue;
       }
       r!.entries.push(...b.entries);
@@ -273,6 +303,33 @@ export class MemoryJournal implements Journal {
       if (b.snapshot !== undefined) r!.snapshot = b.snapshot;
     }
     return refused;
+  }
+
+  cancel(runId: string): RunRecord | undefined {
+    const r = this.runs.get(runId);
+    if (r === undefined) return undefined;
+    if (UNFINISHED.includes(r.record.status)) {
+      r.record = { ...r.record, status: "cancelled", updatedAt: Date.now(), outcome: cancelledOutcome() };
+      r.lease = { owner: CANCELLED_OWNER, until: 0 };
+    }
+    return r.record;
+  }
+
+  purge(options: { readonly before: number; readonly workflow?: string }): PurgeReport {
+    let runs = 0;
+    let entries = 0;
+    let snapshots = 0;
+    let bytes = 0;
+    for (const [runId, r] of this.runs) {
+      if (UNFINISHED.includes(r.record.status) || r.record.updatedAt >= options.before) continue;
+      if (options.workflow !== undefined && r.record.workflow !== options.workflow) continue;
+      runs++;
+      entries += r.entries.length;
+      bytes += r.entries.reduce((n, e) => n + e.json.length, 0) + (r.snapshot?.json.length ?? 0);
+      if (r.snapshot !== undefined) snapshots++;
+      this.runs.delete(runId);
+    }
+    return { runs, entries, snapshots, bytes };
   }
 
   claim(runId: string, lease: RunLease, isDead: (held: RunLease) => boolean): RunLease | null {
@@ -305,14 +362,15 @@ export class MemoryJournal implements Journal {
   close(): void {}
 }
 
-/** Why a batch must leave a run out (another owner holds it; its entries do not follow on), or null. */
-export function refusal(record: RunRecord, lease: RunLease | null, b: RunBatch): string | null {
+/** Why a batch must leave a run out (another owner holds it, it was cancelled, its entries do not follow on), or null. */
+export function refusal(record: Pick<RunRecord, "lastSeq">, lease: RunLease | null, b: RunBatch): RefusedRun | null {
   if (b.lease !== undefined && lease !== null && lease.owner !== b.lease.owner) {
-    return `run "${b.runId}" is now driven by ${describeOwner(lease.owner)}; this process lost its lease and stopped driving it`;
+    if (lease.owner === CANCELLED_OWNER) return { runId: b.runId, reason: `run "${b.runId}" was cancelled from outside its process`, cancelled: true };
+    return { runId: b.runId, reason: `run "${b.runId}" is now driven by ${describeOwner(lease.owner)}; this process lost its lease and stopped driving it` };
   }
   const first = b.entries[0];
   if (first !== undefined && first.seq !== record.lastSeq + 1) {
-    return `run "${b.runId}" has entries up to ${record.lastSeq}, and this batch starts at ${first.seq}: another process wrote to it`;
+    return { runId: b.runId, reason: `run "${b.runId}" has entries up to ${record.lastSeq}, and this batch starts at ${first.seq}: another process wrote to it` };
   }
   return null;
 }

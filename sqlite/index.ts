@@ -17,8 +17,11 @@ import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import {
+  CANCELLED_OWNER,
+  cancelledOutcome,
   refusal,
   RunExistsError,
+  type PurgeReport,
   type EntryKind,
   type RefusedRun,
   type RunLease,
@@ -184,6 +187,8 @@ export class SqliteJournal implements Journal {
   private readonly stmts: ReturnType<SqliteJournal["prepareReads"]>;
   private writeStmts: ReturnType<SqliteJournal["prepareWrites"]> | undefined;
   private readonly commitTx: (batch: readonly RunBatch[]) => RefusedRun[];
+  private readonly cancelTx: BetterSqlite3.Transaction<(runId: string) => RunRecord | undefined>;
+  private readonly purgeTx: BetterSqlite3.Transaction<(options: { readonly before: number; readonly workflow?: string }) => PurgeReport>;
   private readonly claimTx: BetterSqlite3.Transaction<(runId: string, lease: RunLease, isDead: (held: RunLease) => boolean) => RunLease | null>;
   private readonly createTx: (run: NewRun, first: readonly StoredEntry[], seed?: Snapshot) => void;
 
@@ -213,6 +218,8 @@ export class SqliteJournal implements Journal {
     }
     this.commitTx = db.transaction((batch: readonly RunBatch[]) => this.commitBatch(batch));
     this.createTx = db.transaction((run: NewRun, first: readonly StoredEntry[], seed?: Snapshot) => this.insertRun(run, first, seed));
+    this.cancelTx = db.transaction((runId: string) => this.cancelRun(runId));
+    this.purgeTx = db.transaction((options: { readonly before: number; readonly workflow?: string }) => this.purgeRuns(options));
     this.claimTx = db.transaction((runId: string, lease: RunLease, isDead: (held: RunLease) => boolean) => this.claimRun(runId, lease, isDead));
   }
 
@@ -292,6 +299,7 @@ export class SqliteJournal implements Journal {
       lease: db.prepare("SELECT owner, lease_until, last_seq FROM runs WHERE run_id = ?"),
       setLease: db.prepare("UPDATE runs SET owner = ?, lease_until = ? WHERE run_id = ?"),
       upgradeRun: db.prepare("UPDATE runs SET fingerprint = ?, shape = ? WHERE run_id = ?"),
+      cancel: db.prepare("UPDATE runs SET status = 'cancelled', updated_at = ?, outcome = ?, owner = ?, lease_until = 0 WHERE run_id = ? AND status IN ('running', 'waiting')"),
       insertSnapshot: db.prepare("INSERT OR REPLACE INTO snapshots (run_id, seq, at, data) VALUES (?, ?, ?, ?)"),
       dropOldSnapshots: db.prepare("DELETE FROM snapshots WHERE run_id = ? AND seq < ?"),
     };
@@ -327,7 +335,7 @@ export class SqliteJournal implements Journal {
         runId: b.runId,
       }).changes;
       if (changed !== 1) {
-        refused.push({ runId: b.runId, reason: this.refusalOf(b) });
+        refused.push(this.refusalOf(b));
         continue;
       }
       for (const e of b.entries) s.insertEntry.run(b.runId, e.seq, e.at, e.kind, e.json);
@@ -341,11 +349,41 @@ export class SqliteJournal implements Journal {
   }
 
   /** Why the guarded update left a run out. */
-  private refusalOf(b: RunBatch): string {
+  private refusalOf(b: RunBatch): RefusedRun {
     const row = this.writes.lease.get(b.runId) as Pick<RunRow, "owner" | "lease_until" | "last_seq"> | undefined;
-    if (row === undefined) return `journal ${this.location} has no run "${b.runId}"`;
-    const record = { lastSeq: row.last_seq } as RunRecord;
-    return refusal(record, row.owner ? { owner: row.owner, until: row.lease_until ?? 0 } : null, b) ?? `run "${b.runId}" could not be updated`;
+    if (row === undefined) return { runId: b.runId, reason: `journal ${this.location} has no run "${b.runId}"` };
+    const lease = row.owner ? { owner: row.owner, until: row.lease_until ?? 0 } : null;
+    return refusal({ lastSeq: row.last_seq }, lease, b) ?? { runId: b.runId, reason: `run "${b.runId}" could not be updated` };
+  }
+
+  cancel(runId: string): RunRecord | undefined {
+    return this.guard(() => this.cancelTx.immediate(runId));
+  }
+
+  private cancelRun(runId: string): RunRecord | undefined {
+    this.writes.cancel.run(Date.now(), JSON.stringify(cancelledOutcome()), CANCELLED_OWNER, runId);
+    const row = this.stmts.getRun.get(runId) as RunRow | undefined;
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  purge(options: { readonly before: number; readonly workflow?: string }): PurgeReport {
+    return this.guard(() => this.purgeTx.immediate(options));
+  }
+
+  private purgeRuns(options: { readonly before: number; readonly workflow?: string }): PurgeReport {
+    const db = this.db;
+    const where = `status IN ('completed', 'failed', 'cancelled') AND updated_at < ?${options.workflow === undefined ? "" : " AND workflow = ?"}`;
+    const params = options.workflow === undefined ? [options.before] : [options.before, options.workflow];
+    db.exec("CREATE TEMP TABLE IF NOT EXISTS purging (run_id TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM purging;");
+    const runs = db.prepare(`INSERT INTO purging SELECT run_id FROM runs WHERE ${where}`).run(...params).changes;
+    const sizes = db
+      .prepare(
+        `SELECT (SELECT count(*) FROM entries WHERE run_id IN purging) AS entries, (SELECT coalesce(sum(length(data)), 0) FROM entries WHERE run_id IN purging) AS entryBytes,
+                (SELECT count(*) FROM snapshots WHERE run_id IN purging) AS snapshots, (SELECT coalesce(sum(length(data)), 0) FROM snapshots WHERE run_id IN purging) AS snapshotBytes`,
+      )
+      .get() as { entries: number; entryBytes: number; snapshots: number; snapshotBytes: number };
+    db.exec("DELETE FROM entries WHERE run_id IN purging; DELETE FROM snapshots WHERE run_id IN purging; DELETE FROM runs WHERE run_id IN purging; DELETE FROM purging;");
+    return { runs, entries: sizes.entries, snapshots: sizes.snapshots, bytes: sizes.entryBytes + sizes.snapshotBytes };
   }
 
   claim(runId: string, lease: RunLease, isDead: (held: RunLease) => boolean): RunLease | null {

@@ -1,4 +1,4 @@
-// `flowspec runs list|show <runId> [--journal FILE] [--format text|json]`: inspect a durable-run
+// `flowspec runs list|show|check|cancel|purge` (see RUNS_USAGE): inspect and manage a durable-run
 // journal (flowspec/sqlite). The SQLite module is imported lazily, so other commands never load
 // the native better-sqlite3 module. Exit status: 0 ok, 1 unknown run, 2 bad usage or an unusable
 // journal file (missing, damaged, another program's). The journal is opened read-only, so a file the
@@ -7,7 +7,8 @@
 // they cannot drive the terminal.
 
 import { resolve } from "node:path";
-import type { JournalEntry, JournalStatus, RunRecord, StoredEntry } from "../../runtime/journal.js";
+import type { Journal, JournalEntry, JournalStatus, RunRecord } from "../../runtime/journal.js";
+import { cancelRun, checkRuns, durationMs, purgeRuns } from "./runs-lifecycle.js";
 import { printable } from "../text.js";
 import { parseArgs } from "./args.js";
 import { UsageError, type Command, type CommandIO } from "./types.js";
@@ -15,21 +16,22 @@ import { UsageError, type Command, type CommandIO } from "./types.js";
 const RUNS_USAGE = `usage:
   flowspec runs list [--journal FILE] [--workflow NAME] [--status STATUS] [--format text|json]
   flowspec runs show <runId> [--journal FILE] [--format text|json]
+  flowspec runs check [specs...] [--journal FILE] [--format text|json]
+  flowspec runs cancel <runId> [--journal FILE]
+  flowspec runs purge --before AGE [--workflow NAME] [--journal FILE] [--format text|json]
 
 Lists the runs of a durable-run journal (default file: flowspec-runs.db), or shows one run's
 timeline: its ticks, events, step attempts with durations, stream events and outcome.
 STATUS is running, waiting, completed, failed or cancelled.
+check: whether the specs (default: specs/) can resume each unfinished run, and why not; exit 1
+when one cannot (run it before a deploy). cancel: ends an unfinished run. purge: deletes finished
+runs last updated more than AGE ago (30s, 15m, 12h, 7d, 2w).
 `;
 
 const STATUSES = ["running", "waiting", "completed", "failed", "cancelled"] as const;
 export const DEFAULT_JOURNAL = "flowspec-runs.db";
 
-interface JournalLike {
-  list(filter?: { workflow?: string; status?: JournalStatus }): RunRecord[];
-  getRun(runId: string): RunRecord | undefined;
-  read(runId: string): StoredEntry[];
-  close(): void;
-}
+const SUBCOMMANDS = ["list", "show", "check", "cancel", "purge"];
 
 export const runsCommand: Command = async (args, io) => {
   const { flags, positionals } = parseArgs(args, {
@@ -38,26 +40,31 @@ export const runsCommand: Command = async (args, io) => {
       format: { type: "string", choices: ["text", "json"], default: "text" },
       workflow: { type: "string" },
       status: { type: "string", choices: STATUSES },
+      before: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
-    positionals: { min: 0, max: 2, name: "argument" },
+    positionals: { min: 0, name: "argument" },
   });
   if (flags.help) {
     io.stdout.write(RUNS_USAGE);
     return 0;
   }
-  const [sub, runId] = positionals;
-  if (sub !== "list" && sub !== "show") {
-    io.stderr.write(`flowspec runs: ${sub === undefined ? "missing the subcommand" : `unknown subcommand '${sub}'`} (list or show)\n${RUNS_USAGE}`);
+  const [sub, ...rest] = positionals;
+  const runId = rest[0];
+  if (sub === undefined || !SUBCOMMANDS.includes(sub)) {
+    io.stderr.write(`flowspec runs: ${sub === undefined ? "missing the subcommand" : `unknown subcommand '${printable(sub)}'`} (${SUBCOMMANDS.join(", ")})\n${RUNS_USAGE}`);
     return 2;
   }
-  if (sub === "show" && runId === undefined) throw new UsageError("show needs a <runId>");
-  if (sub === "list" && runId !== undefined) throw new UsageError(`list takes no argument, got '${runId}'`);
+  if ((sub === "show" || sub === "cancel") && rest.length !== 1) throw new UsageError(`${sub} needs one <runId>`);
+  if ((sub === "list" || sub === "purge") && rest.length > 0) throw new UsageError(`${sub} takes no argument, got '${printable(rest[0]!)}'`);
+  if (sub === "purge" && flags.before === undefined) throw new UsageError("purge needs --before AGE (30s, 15m, 12h, 7d, 2w)");
+  if (sub === "purge") durationMs(flags.before!); // a bad age is a usage error before the file is opened
 
-  let journal: JournalLike;
+  let journal: Journal;
   try {
     const { SqliteJournal } = await import("../../sqlite/index.js");
-    journal = new SqliteJournal(resolve(io.cwd, flags.journal), { readonly: true });
+    // Only cancel and purge write; the others read, so a file the user may not write can be inspected.
+    journal = new SqliteJournal(resolve(io.cwd, flags.journal), { readonly: sub !== "cancel" && sub !== "purge", mustExist: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`flowspec runs: ${printable(message.startsWith(resolve(io.cwd, flags.journal)) ? message.replace(resolve(io.cwd, flags.journal), flags.journal) : message)}\n`);
@@ -65,13 +72,16 @@ export const runsCommand: Command = async (args, io) => {
   }
   try {
     if (sub === "list") return list(journal, flags, io);
+    if (sub === "check") return await checkRuns(journal, rest, flags.format, io);
+    if (sub === "cancel") return cancelRun(journal, runId!, io);
+    if (sub === "purge") return purgeRuns(journal, flags.before!, flags.workflow, flags.format, io);
     return show(journal, runId!, flags.format, io);
   } finally {
     journal.close();
   }
 };
 
-function list(journal: JournalLike, flags: { format: string; workflow?: string; status?: JournalStatus }, io: CommandIO): number {
+function list(journal: Journal, flags: { format: string; workflow?: string; status?: JournalStatus }, io: CommandIO): number {
   const runs = journal.list({ ...(flags.workflow ? { workflow: flags.workflow } : {}), ...(flags.status ? { status: flags.status } : {}) });
   if (flags.format === "json") {
     io.stdout.write(`${json({ runs: runs.map(summary) })}\n`);
@@ -101,7 +111,7 @@ interface Attempt {
   detail: string;
 }
 
-function show(journal: JournalLike, runId: string, format: string, io: CommandIO): number {
+function show(journal: Journal, runId: string, format: string, io: CommandIO): number {
   const run = journal.getRun(runId);
   if (run === undefined) {
     io.stderr.write(`flowspec runs: no run "${printable(runId)}" in this journal\n`);

@@ -5,21 +5,16 @@
 //  - it resumes → it finishes with the right total (never a wrong result);
 //  - it is refused → diff called the change breaking, and the refusal names a breaking change.
 
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import fc from "fast-check";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { analyze } from "../../compiler/analyze.js";
-import { compile } from "../../compiler/compile.js";
 import { shapeOfModel } from "../../compiler/shape.js";
 import { shapeChanges } from "../../runtime/compat.js";
-import { JournalMismatchError, MemoryJournal, type StepContext } from "flowspec/runtime";
+import { JournalMismatchError, MemoryJournal } from "flowspec/runtime";
+import { flowOf } from "./support/counter-flow.js";
 import { runs, SEED } from "../hardening/support/fuzz-config.js";
 import { V1 } from "./support/counter-spec.js";
 
-const dir = join(import.meta.dirname, ".tmp", String(process.pid));
-mkdirSync(dir, { recursive: true });
-afterAll(() => rmSync(join(import.meta.dirname, ".tmp"), { recursive: true, force: true }));
 
 /** Changes a new version may make; each applies to V1's text. */
 const MUTATIONS: Record<string, (spec: string) => string> = {
@@ -39,39 +34,6 @@ const MUTATIONS: Record<string, (spec: string) => string> = {
   "rename step": (s) => s.replace("  count: { accepts: Tick", "  tally: { accepts: Tick"),
   "remove event field note": (s) => s.replace("i: integer, note: string? }", "i: integer }"),
 };
-
-let loaded = 0;
-/** Compiles a spec into a module of this test process and returns a workflow class with the shared step code. */
-async function flowOf(spec: string) {
-  const out = compile(spec, { path: "counter.yaml" });
-  expect(out.diagnostics.filter((d) => d.severity === "error"), spec).toEqual([]);
-  const file = join(dir, `counter-${loaded++}.ts`);
-  writeFileSync(file, out.files[0]!.contents);
-  const G = (await import(file)) as any;
-  const field = /index: integer/.test(spec) ? "index" : "i";
-  class Counter extends G.CounterBase {
-    stopAfter = Infinity;
-    constructor(options: { journal: MemoryJournal; timeout: null }) {
-      super(options);
-    }
-    async begin(ev: any, ctx: StepContext<any, any>) {
-      ctx.store.set("n", ev.n);
-      return new G.Tick({ [field]: 0 });
-    }
-    async count(ev: any, ctx: StepContext<any, any>) {
-      const i = Number(ev[field]) + 1;
-      if (i > this.stopAfter) return new Promise(() => undefined); // stopped here: in flight when cancelled
-      await ctx.store.editState((s: any) => void (s.total += 1));
-      if (i >= ctx.store.get<number>("n")) return new G.Finished({ total: ctx.store.getState().total });
-      return new G.Tick({ [field]: i });
-    }
-    async tally(ev: any, ctx: StepContext<any, any>) {
-      return this.count(ev, ctx);
-    }
-    async audit() {}
-  }
-  return Counter;
-}
 
 /** A difference without what it says about runs: diff says "(a run … cannot resume)", a refusal ", and this run …". */
 const core = (message: string) => message.replace(/ \(a run .*\)$/, "").replace(/, and this run .*$/, "");

@@ -12,6 +12,7 @@
 
 import { DBOS } from "@dbos-inc/dbos-sdk";
 import { Context, Event, JournalMismatchError, reduce, Workflow, type Tick, type WorkflowHandler } from "../runtime/index.js";
+import { MAX_TIMER_MS } from "../runtime/driver-timers.js";
 import { CONTEXT, WORKFLOW } from "../runtime/internals.js";
 import { diffShapes, type WorkflowShape } from "../runtime/journal.js";
 import { decodeEvent, decodeTick, encodeError, encodeEvent, encodeTick, toDbosError, type SerializedError, type SerializedTick } from "./codec.js";
@@ -26,7 +27,22 @@ export interface RunInput {
   readonly v: 1;
   readonly workflow: string;
   readonly start: { readonly type: string; readonly data: Record<string, unknown> };
+  /** When the run was enqueued (epoch ms, the enqueuing process's clock): its timeout counts from here, across recoveries. Absent in runs enqueued before 0.x. */
+  readonly at?: number;
 }
+
+/**
+ * How a step attempt waits for checkpoints before its body runs (`commitBeforeSteps`).
+ * strict: until every tick queued before it (its delivery, its `attempt_started`) is checkpointed.
+ * lenient: at once, unless a tick has waited for its checkpoint longer than `lagMs`; then as strict.
+ */
+export interface CheckpointGate {
+  readonly strict: boolean;
+  readonly lagMs: number;
+}
+
+/** The gate of one live run: resolves when the step body may run; rejects when the run is no longer recorded here. */
+export type StepGate = (signal: AbortSignal) => Promise<void>;
 
 /** A message on a run's `flowspec.tick` topic. */
 export type Envelope =
@@ -53,32 +69,70 @@ export interface RecorderOptions {
   readonly warn: (message: string) => void;
   /** Where the workflow's tick sink (returned by `DbosRuntime.attach`) routes a live run's ticks, by runId. */
   readonly sinks: Map<string, (tick: Tick) => void>;
+  /** The step gates of the live runs of this process, by runId (the step wrappers look them up). */
+  readonly gates: Map<string, StepGate>;
+  readonly gate: CheckpointGate;
 }
 
 export function makeRecorder(options: RecorderOptions): (input: RunInput) => Promise<{ type: string; data: Record<string, unknown> }> {
-  const { flow, fingerprint, shape, warn, sinks } = options;
+  const { flow, fingerprint, shape, warn, sinks, gates, gate } = options;
   const env = flow[WORKFLOW].env;
+  const timeout = flow[WORKFLOW].timeout;
 
   return async function flowspecRun(input: RunInput) {
     const runId = DBOS.workflowID!;
     const shadowCtx = new Context(flow);
     const shadow = shadowCtx[CONTEXT].run;
-    const queue: { tick: Tick | null; msg: boolean }[] = [];
+    /** Ticks (and consumed messages) not yet checkpointed, oldest first; `at`: when queued. */
+    const queue: { tick: Tick | null; msg: boolean; at: number }[] = [];
     let wake: (() => void) | null = null;
     const poke = () => {
       const w = wake;
       wake = null;
       w?.();
     };
+    // Checkpoint accounting for the step gate: entries ever queued, entries checkpointed.
+    let pushed = 0;
+    let recorded = 0;
+    let gateClosed: Error | null = null;
+    const waiters = new Set<{ target: number; resolve: () => void; reject: (e: unknown) => void }>();
     const sink = (tick: Tick) => {
-      queue.push({ tick, msg: false });
+      queue.push({ tick, msg: false, at: Date.now() });
+      pushed++;
       poke();
+    };
+    const advance = (n: number) => {
+      recorded += n;
+      for (const w of waiters) if (w.target <= recorded) (waiters.delete(w), w.resolve());
+    };
+    const stepGate: StepGate = (signal) => {
+      if (gateClosed !== null) return Promise.reject(gateClosed);
+      const lagging = queue.length > 0 && Date.now() - queue[0]!.at > gate.lagMs;
+      if (recorded >= pushed || (!gate.strict && !lagging)) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const w = {
+          target: pushed,
+          resolve: () => (signal.removeEventListener("abort", onAbort), resolve()),
+          reject: (e: unknown) => (signal.removeEventListener("abort", onAbort), reject(e)),
+        };
+        const onAbort = () => (waiters.delete(w), reject(signal.reason));
+        if (signal.aborted) return reject(signal.reason);
+        signal.addEventListener("abort", onAbort, { once: true });
+        waiters.add(w);
+      });
+    };
+    const closeGate = (error: Error) => {
+      gateClosed = error;
+      for (const w of waiters) w.reject(error);
+      waiters.clear();
     };
     // The live run is an ordinary in-memory run of `flow` (Workflow.prototype.run: no DbosRuntime involved).
     const startLive = (input: unknown, opts: object): WorkflowHandler<any, any> => {
       if (sinks.has(runId)) throw new Error(`flowspec/dbos: run ${runId} is already live in this process`);
       sinks.set(runId, sink);
+      gates.set(runId, stepGate);
       const handler = (Workflow.prototype.run as (this: unknown, input: unknown, options: object) => WorkflowHandler<any, any>).call(flow, input, opts);
+      armDeadline(handler);
       // A live run that ended without a tick (the driver caught an internal error) must still end
       // the recorded run: queue a run_failed (a no-op for the shadow when a recorded tick ended it first).
       handler.then(undefined, (error: unknown) => sink({ type: "run_failed", error: error instanceof Error ? error : new Error(String(error)) }));
@@ -86,6 +140,20 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
     };
     let live: WorkflowHandler<any, any> | null = null;
     let tookLive = false;
+
+    // The run deadline is absolute: it counts from the enqueue (`input.at`), across recoveries and
+    // time spent in the queue. The live driver arms its own timeout from now; this one fires first.
+    let deadline: ReturnType<typeof setTimeout> | null = null;
+    const armDeadline = (handler: WorkflowHandler<any, any>) => {
+      if (timeout === null || typeof input.at !== "number") return;
+      const fire = () => {
+        deadline = null;
+        if (!handler.done) (handler.ctx as Context)[CONTEXT].driver?.submit({ type: "timed_out", timeout });
+      };
+      const remaining = input.at + timeout * 1000 - Date.now();
+      if (remaining <= 0) fire();
+      else if (remaining <= MAX_TIMER_MS) deadline = setTimeout(fire, remaining);
+    };
 
     // The one armed DBOS.recv. Armed only at recorded positions, so it replays in the same place.
     let gen = 0;
@@ -101,7 +169,10 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
             poke();
           }
         },
-        (error: unknown) => warn(`flowspec/dbos: run ${runId}: recv failed: ${String((error as Error)?.message ?? error)}`),
+        (error: unknown) => {
+          // A cancelled run's recv ends with DBOS's cancellation; the tick step sees it too.
+          if (!/cancel/i.test(String((error as Error)?.name) + String((error as Error)?.message))) warn(`flowspec/dbos: run ${runId}: recv failed: ${String((error as Error)?.message ?? error)}`);
+        },
       );
     };
 
@@ -119,15 +190,22 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       } catch (error) {
         warn(`flowspec/dbos: run ${runId}: ignored an undecodable event: ${String((error as Error)?.message ?? error)}`);
       }
-      if (queue.length === n) queue.push({ tick: null, msg: true });
-      else queue[n]!.msg = true;
+      if (queue.length === n) {
+        queue.push({ tick: null, msg: true, at: Date.now() });
+        pushed++;
+      } else queue[n]!.msg = true;
     };
 
     // The body of every `flowspec.tick` step after tick 0. DBOS runs it only past the recorded prefix.
     const take = async (): Promise<BatchEntry[]> => {
       tookLive = true;
       if (live === null) return [{ t: encodeTick({ type: "run_resumed", runId }) }];
+      // DBOS cancellation (handler.cancel, flowspec runs cancel) aborts this signal: throwing then
+      // ends the workflow function as cancelled, with nothing recorded, so DBOS's resume continues it.
+      const cancelled = (DBOS.stepStatus as { cancelSignal?: AbortSignal } | undefined)?.cancelSignal;
+      cancelled?.addEventListener("abort", poke, { once: true });
       for (;;) {
+        if (cancelled?.aborted) throw cancelled.reason;
         if (queue.length > 0) {
           return queue.map((q) => (q.tick === null ? { m: 1 as const } : q.msg ? { t: encodeTick(q.tick), m: 1 as const } : { t: encodeTick(q.tick) }));
         }
@@ -182,6 +260,7 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
     if (tookLive) {
       live = startLive((t0 as { start: Event }).start, { runId });
       queue.shift(); // its run_started is tick 0, already recorded
+      advance(1);
     }
     end = await apply(t0);
     arm();
@@ -199,6 +278,7 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
             live = startLive(undefined, { ctx, runId });
             queue.shift();
           } else if (wasLive) queue.shift();
+          if (wasLive) advance(1);
           if (entry.m === 1) arm();
           if (tick !== null) end = await apply(tick);
           if (end !== null) break;
@@ -209,8 +289,12 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       await recvP;
       await DBOS.closeStream(STREAM_KEY);
     } finally {
+      if (deadline !== null) clearTimeout(deadline);
+      // No step body starts once the run is no longer recorded here (it ended, was cancelled, or this worker lost it).
+      closeGate(new Error(`flowspec/dbos: run ${runId} is no longer recorded by this process`));
       if (live !== null && !live.done) live.cancel(); // the live run ends on the same tick; defensive (and on errors)
       if (sinks.get(runId) === sink) sinks.delete(runId);
+      if (gates.get(runId) === stepGate) gates.delete(runId);
     }
     if (end.kind === "result") return end.result;
     throw toDbosError(end.error);

@@ -3,21 +3,30 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { DBOS } from "@dbos-inc/dbos-sdk";
-import { Event, type RunOptions, type Tick, type TickSink, type WorkflowRuntime } from "../runtime/index.js";
+import { Event, type ContextStatus, type RunOptions, type Tick, type TickSink, type WorkflowRuntime } from "../runtime/index.js";
 import { WORKFLOW } from "../runtime/internals.js";
 import { RunExistsError, shapeFingerprint, workflowShape, type WorkflowShape } from "../runtime/journal.js";
 import { checkEvent } from "../runtime/validate.js";
+import { finishedError } from "../runtime/sends.js";
 import type { AnyFlow } from "./as-dbos.js";
 import { encodeEvent } from "./codec.js";
 import { RunNotFoundError } from "./errors.js";
 import { DbosHandler } from "./handler.js";
+import type { StepGate } from "./recorder.js";
 import { acquireMigrationLock, connectLaunchLock } from "./launch-lock.js";
 import { quietLogger, type DbosLogger, type DbosRuntimeOptions } from "./options.js";
 import { loadPg, maskUrl, type PgPool } from "./pg.js";
 import { makeRecorder, STATUS_KEY, TICKS_TOPIC, type Envelope, type RunInput } from "./recorder.js";
 import { ResultPoller } from "./results.js";
 import { checkCaps, StepSlots } from "./step-slots.js";
-import { markWorkerDead, startLiveness } from "./workers.js";
+import { ensureWorkersTable, markWorkerDead, servedQueues, startLiveness, versionGapReason } from "./workers.js";
+
+/** A run's status, and why it waits when it does (`inspect`). */
+export interface DbosRunInfo {
+  readonly status: ContextStatus;
+  /** `waiting for an event from outside`, `waiting for a worker of version <fingerprint>`, or null. */
+  readonly reason: string | null;
+}
 
 interface Registered {
   readonly flow: AnyFlow;
@@ -52,6 +61,7 @@ export class DbosRuntime implements WorkflowRuntime {
   private timers: ReturnType<typeof setInterval>[] = [];
   private version = "";
   private readonly queuePrefix: string;
+  private readonly appName: string;
   /** The runs this process awaits the end of. */
   private readonly results: ResultPoller;
   /** `stepConcurrency`, validated; entries are removed as workflows claim them, to find unknown keys at launch. */
@@ -73,7 +83,9 @@ export class DbosRuntime implements WorkflowRuntime {
     this.options = options;
     this.log = options.logger ?? quietLogger;
     this.executorId = options.executorId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
-    this.queuePrefix = options.queue?.name ?? "flowspec";
+    this.appName = options.appName ?? "flowspec";
+    // Queue names carry the application name, so two clusters (two appNames) can share a database.
+    this.queuePrefix = options.queue?.name ?? this.appName;
     this.results = new ResultPoller(() => this.pool, () => this.readPollingMs, this.log);
     this.caps = checkCaps(options.stepConcurrency);
     this.unclaimedCaps = new Set(this.caps.keys());
@@ -87,6 +99,8 @@ export class DbosRuntime implements WorkflowRuntime {
 
   /** Live runs of this process: where each run's ticks go (its recorder). */
   private readonly sinks = new Map<string, (tick: Tick) => void>();
+  /** Live runs of this process: the gate each step body passes before it runs (`commitBeforeSteps`). */
+  private readonly gates = new Map<string, StepGate>();
 
   /** @internal Called by the workflow's constructor (`new X({ runtime })`); returns its tick sink. */
   attach(flow: AnyFlow): TickSink {
@@ -100,7 +114,9 @@ export class DbosRuntime implements WorkflowRuntime {
     const shape = workflowShape(flow[WORKFLOW].definition);
     const fingerprint = shapeFingerprint(shape);
     const reg: Registered = { flow, name, shape, fingerprint, queue: `${this.queuePrefix}.${name}.${fingerprint}`, fn: null };
-    reg.fn = DBOS.registerWorkflow(makeRecorder({ flow, fingerprint: reg.fingerprint, shape, sinks: this.sinks, warn: (m) => this.log.warn(m) }), {
+    const gate = { strict: this.options.commitBeforeSteps ?? true, lagMs: this.options.maxCheckpointLagMs ?? 1000 };
+    if (!(Number.isFinite(gate.lagMs) && gate.lagMs >= 0)) throw new TypeError(`DbosRuntime: maxCheckpointLagMs must be a number >= 0, got ${String(gate.lagMs)}`);
+    reg.fn = DBOS.registerWorkflow(makeRecorder({ flow, fingerprint: reg.fingerprint, shape, sinks: this.sinks, gates: this.gates, gate, warn: (m) => this.log.warn(m) }), {
       name: `flowspec.${name}`,
       maxRecoveryAttempts: 10,
     }) as (input: RunInput) => Promise<unknown>;
@@ -113,7 +129,7 @@ export class DbosRuntime implements WorkflowRuntime {
     });
     Object.defineProperty(flow, "resume", { configurable: true, writable: true, value: (runId: string) => runtime.resume(flow, runId) });
     Object.defineProperty(flow, "resumeAll", { configurable: true, writable: true, value: () => runtime.resumeAll(flow) });
-    this.capSteps(flow, name);
+    this.wrapSteps(flow, name);
     const sinks = this.sinks;
     return (tick, info) => {
       if (info.runId !== null) sinks.get(info.runId)?.(tick);
@@ -121,24 +137,29 @@ export class DbosRuntime implements WorkflowRuntime {
   }
 
   /**
-   * `stepConcurrency`: wraps each capped step's method on this instance (the live driver looks it up
-   * there), so its body runs only while it holds one of the step's cluster-wide slots.
+   * Wraps each step's method on this instance (the live driver looks it up there): its body runs
+   * only once the run's checkpoint gate opens (`commitBeforeSteps`: the tick that started the
+   * attempt is checkpointed), and, for a step named in `stepConcurrency`, while it holds one of the
+   * step's cluster-wide slots. Waiting counts towards the step's timeout; cancelling the run ends it.
    */
-  private capSteps(flow: AnyFlow, name: string): void {
+  private wrapSteps(flow: AnyFlow, name: string): void {
+    const gates = this.gates;
     for (const step of flow[WORKFLOW].definition.steps) {
       const keys = [`${name}.${step.name}`, `${name}.${step.method}`].filter((k) => this.caps.has(k));
-      if (keys.length === 0) continue;
       if (new Set(keys.map((k) => this.caps.get(k))).size > 1) throw new TypeError(`DbosRuntime: stepConcurrency gives ${keys.join(" and ")} different caps`);
       for (const k of keys) this.unclaimedCaps.delete(k);
       const key = `${name}.${step.name}`;
-      const cap = this.caps.get(keys[0]!)!;
+      const cap = keys.length > 0 ? this.caps.get(keys[0]!)! : 0;
       const original = (flow as unknown as Record<string, unknown>)[step.method];
       if (typeof original !== "function") continue; // the invoker reports the missing method
       const slots = this.slots;
       Object.defineProperty(flow, step.method, {
         configurable: true,
         writable: true,
-        value: async function capped(this: unknown, ev: unknown, ctx: { signal: AbortSignal }, resources: unknown) {
+        value: async function gated(this: unknown, ev: unknown, ctx: { runId: string; signal: AbortSignal }, resources: unknown) {
+          const gate = gates.get(ctx.runId);
+          if (gate !== undefined) await gate(ctx.signal);
+          if (cap === 0) return await (original as Function).call(this, ev, ctx, resources);
           const release = await slots.acquire(key, cap, ctx.signal);
           try {
             return await (original as Function).call(this, ev, ctx, resources);
@@ -162,7 +183,8 @@ export class DbosRuntime implements WorkflowRuntime {
     const lock = await connectLaunchLock(pg, url, () => {
       this.state = "new";
     });
-    this.version = this.options.applicationVersion ?? FORMAT;
+    // DBOS requires application versions to be unique across the applications of one database.
+    this.version = this.options.applicationVersion ?? (this.appName === "flowspec" ? FORMAT : `${FORMAT}.${this.appName}`);
     const queues = [...this.flows.values()].map((f) => f.queue);
     const worker = this.options.worker !== false;
     try {
@@ -176,32 +198,56 @@ export class DbosRuntime implements WorkflowRuntime {
         listenQueues: worker ? queues : [],
         systemDatabaseIdleTransactionTimeoutMs: this.options.idleTransactionTimeoutMs ?? 10_000,
       } as Parameters<typeof DBOS.setConfig>[0]);
-      await DBOS.launch();
-      for (const queue of queues) {
-        await DBOS.registerQueue(queue, {
-          workerConcurrency: this.options.queue?.workerConcurrency ?? 100,
-          ...(this.options.queue?.concurrency !== undefined ? { concurrency: this.options.queue.concurrency } : {}),
-          minPollingIntervalMs: this.options.queue?.pollingIntervalMs ?? 50,
-          onConflict: "always_update",
-        } as Parameters<typeof DBOS.registerQueue>[1]);
-      }
       const pool = new pg.Pool({ connectionString: url, max: 3 });
       pool.on("error", (e) => this.log.warn(`flowspec/dbos: pool: ${e.message}`)); // an idle client's error must not crash the process
       this.pool = pool;
-      if (worker && this.caps.size > 0) this.slots.open(pg, url, [...this.caps.values()].reduce((a, b) => a + b, 0));
-      if (worker && this.options.liveness !== false) {
-        this.timers.push(
-          ...(await startLiveness(pool, this.options.liveness || {}, {
+      // A worker's heartbeat row exists before DBOS dequeues anything, so no run is ever on an
+      // executor without a row. With liveness: false it heartbeats but never reaps.
+      let liveness: Awaited<ReturnType<typeof startLiveness>> | null = null;
+      if (worker) {
+        liveness = await startLiveness(
+          pool,
+          this.options.liveness || {},
+          {
             executorId: this.executorId,
+            appName: this.appName,
             version: this.version,
+            queues,
             log: this.log,
+            reap: this.options.liveness !== false,
             isLaunched: () => this.state === "launched",
             onReap: (deadExecutorId, runIds) => this.onReap?.(deadExecutorId, runIds),
-          })),
+          },
+          async () => {
+            const { DBOSExecutor } = (await import("@dbos-inc/dbos-sdk/internal/dbos-executor")) as {
+              DBOSExecutor: { globalInstance?: { recoverPendingWorkflows(ids: string[]): Promise<{ workflowID: string }[]> } };
+            };
+            return async (ids) => (await DBOSExecutor.globalInstance?.recoverPendingWorkflows(ids)) ?? [];
+          },
         );
+      } else await ensureWorkersTable(pool).catch(() => undefined);
+      await DBOS.launch();
+      // Queue settings belong to the workers: a client (worker: false) never registers, so it never
+      // rewrites workerConcurrency or concurrency (DBOS workers re-read them from the database).
+      if (worker) {
+        for (const queue of queues) {
+          await DBOS.registerQueue(queue, {
+            workerConcurrency: this.options.queue?.workerConcurrency ?? 100,
+            ...(this.options.queue?.concurrency !== undefined ? { concurrency: this.options.queue.concurrency } : {}),
+            minPollingIntervalMs: this.options.queue?.pollingIntervalMs ?? 50,
+            onConflict: "always_update",
+          } as Parameters<typeof DBOS.registerQueue>[1]);
+        }
+      }
+      if (worker && this.caps.size > 0) this.slots.open(pg, url, [...this.caps.values()].reduce((a, b) => a + b, 0));
+      if (liveness !== null) {
+        liveness.start();
+        this.timers.push(...liveness.timers);
       }
     } catch (error) {
       this.state = "new";
+      await this.pool?.end().catch(() => undefined);
+      this.pool = null;
       throw error;
     } finally {
       await lock.end().catch(() => undefined);
@@ -243,8 +289,13 @@ export class DbosRuntime implements WorkflowRuntime {
    * for every run this process awaits, instead of one poller per handle.
    * @internal
    */
-  waitForEnd(runId: string): Promise<void> {
-    return this.results.waitForEnd(runId);
+  waitForEnd(runId: string, onStatus?: (status: ContextStatus) => void): Promise<void> {
+    return this.results.waitForEnd(runId, onStatus);
+  }
+
+  /** @internal */
+  warn(message: string): void {
+    this.log.warn(message);
   }
 
   /** Called when this worker recovered a dead peer's runs (tests, metrics). */
@@ -268,7 +319,7 @@ export class DbosRuntime implements WorkflowRuntime {
       const start = input instanceof Event ? input : new def.startEvent(input ?? {});
       const invalid = checkEvent(start);
       if (invalid !== null) throw invalid;
-      const arg: RunInput = { v: 1, workflow: name, start: encodeEvent(start) };
+      const arg: RunInput = { v: 1, workflow: name, start: encodeEvent(start), at: Date.now() };
       try {
         await DBOS.startWorkflow(reg.fn!, { workflowID: runId, queueName: reg.queue, workflowIDReusePolicy: "reject" } as Parameters<typeof DBOS.startWorkflow>[1])(arg);
       } catch (error) {
@@ -276,30 +327,52 @@ export class DbosRuntime implements WorkflowRuntime {
         throw error;
       }
     })();
-    return new DbosHandler(this, flow, runId, ready);
+    return new DbosHandler(this, flow, runId, ready, "running");
   }
 
-  /** `flow.resume(runId)`: attaches to a run from any process (DBOS runs or recovers it); a finished run settles as it did. */
+  /**
+   * `flow.resume(runId)`: attaches to a run from any process (DBOS runs or recovers it); a finished
+   * run settles as it did. A cancelled run continues (DBOS's resume): it is queued again for a
+   * worker of its version, replays its checkpoints and re-dispatches what was in flight.
+   */
   resume(flow: AnyFlow, runId: string): DbosHandler<any, any> {
     const name = flow[WORKFLOW].definition.name;
-    const ready = (async () => {
-      this.registered(flow);
+    const ready = (async (): Promise<ContextStatus> => {
+      const reg = this.registered(flow);
       const status = await DBOS.getWorkflowStatus(runId);
       if (status === null || status.workflowName !== `flowspec.${name}`) throw new RunNotFoundError(runId, name);
+      if (status.status === "CANCELLED") {
+        await DBOS.resumeWorkflow(runId, { queueName: status.queueName ?? reg.queue } as never);
+        return "running";
+      }
+      return (await this.status(runId)) ?? "running";
     })();
-    return new DbosHandler(this, flow, runId, ready);
+    return new DbosHandler(this, flow, runId, ready, null);
   }
 
   /** Every unfinished run of this workflow (recovery already runs them; this attaches). */
-  async resumeAll(flow: AnyFlow): Promise<DbosHandler<any, any>[]> {
+  async resumeAll(flow: AnyFlow): Promise<DbosHandler<any, any>[] & { readonly skipped: readonly { runId: string; error: Error }[] }> {
     const reg = this.registered(flow);
     const rows = await DBOS.listWorkflows({ workflowName: `flowspec.${reg.name}`, status: ["PENDING", "ENQUEUED"] } as Parameters<typeof DBOS.listWorkflows>[0]);
-    return rows.map((r) => new DbosHandler(this, flow, r.workflowID, Promise.resolve()));
+    const handlers = rows.map((r) => new DbosHandler(this, flow, r.workflowID, Promise.resolve(), "running"));
+    return Object.assign(handlers, { skipped: [] as { runId: string; error: Error }[] });
+  }
+
+  /** @internal Cancels a run wherever it is (DBOS cancellation; `resume` continues it). */
+  async cancel(runId: string): Promise<void> {
+    if (this.state !== "launched") throw new Error("DbosRuntime: call await runtime.launch() before cancelling runs");
+    await DBOS.cancelWorkflow(runId);
   }
 
   /** @internal */
   async send(runId: string, workflow: string, envelope: Envelope): Promise<void> {
     if (this.state !== "launched") throw new Error("DbosRuntime: call await runtime.launch() before sending events");
+    if (envelope.kind === "external") {
+      // As in memory: an event sent to a finished run is refused (a cancelled run keeps it for its resume).
+      const status = await this.status(runId);
+      if (status === null) throw new RunNotFoundError(runId, workflow);
+      if (status === "completed" || status === "failed" || status === "timed_out") throw finishedError(workflow, runId, status);
+    }
     try {
       await DBOS.send(runId, envelope, TICKS_TOPIC);
     } catch (error) {
@@ -315,16 +388,33 @@ export class DbosRuntime implements WorkflowRuntime {
     return this.options.pollingIntervalMs ?? 100;
   }
 
-  /** The run's status as flowspec names it: running | waiting | completed | failed | cancelled, or null when unknown. */
-  async status(runId: string): Promise<"running" | "waiting" | "completed" | "failed" | "cancelled" | null> {
+  /** The run's status as flowspec names it: running | waiting | completed | failed | cancelled | timed_out, or null when unknown. */
+  async status(runId: string): Promise<ContextStatus | null> {
+    return (await this.inspect(runId))?.status ?? null;
+  }
+
+  /**
+   * The run's status and why it waits: `waiting for an event from outside` (a human, say), or
+   * `waiting for a worker of version <fingerprint>` when it is queued for a workflow shape that no
+   * live worker serves (its timeout keeps counting). null for an unknown run.
+   */
+  async inspect(runId: string): Promise<DbosRunInfo | null> {
     const s = await DBOS.getWorkflowStatus(runId);
     if (s === null) return null;
-    if (s.status === "SUCCESS") return "completed";
-    if (s.status === "ERROR") return (s.error as { name?: string } | undefined)?.name === "WorkflowCancelledError" ? "cancelled" : "failed";
-    if (s.status === "PENDING" || s.status === "ENQUEUED") {
-      const w = await DBOS.getEvent<string>(runId, STATUS_KEY, { timeoutSeconds: 0 }).catch(() => null);
-      return w === "waiting" ? "waiting" : "running";
+    if (s.status === "SUCCESS") return { status: "completed", reason: null };
+    if (s.status === "CANCELLED") return { status: "cancelled", reason: null };
+    if (s.status === "ERROR") {
+      const name = (s.error as { name?: string } | undefined)?.name;
+      return { status: name === "WorkflowCancelledError" ? "cancelled" : name === "WorkflowTimeoutError" ? "timed_out" : "failed", reason: null };
     }
-    return "failed";
+    if (s.status === "PENDING" || s.status === "ENQUEUED") {
+      if (s.status === "ENQUEUED" && s.queueName !== undefined && s.queueName !== null && this.pool !== null) {
+        const served = await servedQueues(this.pool, [s.queueName]);
+        if (served !== null && !served.has(s.queueName)) return { status: "waiting", reason: versionGapReason(s.queueName) };
+      }
+      const w = await DBOS.getEvent<string>(runId, STATUS_KEY, { timeoutSeconds: 0 }).catch(() => null);
+      return w === "waiting" ? { status: "waiting", reason: "waiting for an event from outside" } : { status: "running", reason: null };
+    }
+    return { status: "failed", reason: null };
   }
 }

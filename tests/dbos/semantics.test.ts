@@ -1,0 +1,198 @@
+// flowspec/dbos run semantics, with real processes over real Postgres (issue 15): reads of a run's
+// values from any process, handler.status, sends refused as in memory, resume of a cancelled run,
+// queue settings owned by workers, two clusters (appNames) on one database, commitBeforeSteps, the
+// version gap and absolute run deadlines. Postgres as in cluster.test.ts (FLOWSPEC_PG_URL; a missing
+// Postgres fails under CI=true, skips otherwise).
+
+import { readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase, dropDatabase, postgresProblem, sql, startChild, stopChild, type Child } from "./support/harness.js";
+
+const problem = await postgresProblem();
+if (problem !== null && process.env.CI === "true") {
+  describe("flowspec/dbos semantics", () => {
+    it("needs Postgres under CI", () => {
+      throw new Error(`CI=true and ${problem}`);
+    });
+  });
+}
+
+const sideFile = join(tmpdir(), `flowspec-dbos-sem-${process.pid}.txt`);
+const goFile = join(tmpdir(), `flowspec-dbos-go-${process.pid}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function sideEffects(): { runId: string; what: string; who: string }[] {
+  let text = "";
+  try {
+    text = readFileSync(sideFile, "utf8");
+  } catch {
+    return [];
+  }
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => {
+      const [runId, what, who] = l.split(" ");
+      return { runId: runId!, what: what!, who: who! };
+    });
+}
+
+describe.skipIf(problem !== null)("flowspec/dbos semantics (Postgres, child processes)", () => {
+  let db: { name: string; url: string };
+  const children: Child[] = [];
+  const env = (extra: Record<string, string> = {}) => ({ FLOWSPEC_PG_URL: db.url, FLOWSPEC_SIDE_FILE: sideFile, FLOWSPEC_GO_FILE: goFile, FLOWSPEC_STEP_MS: "20", ...extra });
+  const start = (script: string, extra: Record<string, string>) => {
+    const c = startChild(script, env(extra));
+    children.push(c);
+    return c;
+  };
+  const worker = (who: string, extra: Record<string, string> = {}) => start("worker.ts", { FLOWSPEC_WHO: who, ...extra });
+  const client = (mode: string, extra: Record<string, string> = {}) => start("client.ts", { FLOWSPEC_MODE: mode, ...extra });
+
+  beforeAll(async () => {
+    rmSync(sideFile, { force: true });
+    db = await createDatabase();
+    // The main cluster (appName "flowspec", strict checkpoints): two workers with workerConcurrency 8.
+    await Promise.all(["s1", "s2"].map((who) => worker(who, { FLOWSPEC_WORKER_CONCURRENCY: "8", FLOWSPEC_CHECK_COMMIT: "1" }).waitFor((m) => m.type === "ready", 60_000)));
+  }, 90_000);
+
+  afterAll(async () => {
+    await Promise.all(children.map((c) => stopChild(c).catch(() => undefined)));
+    if (db !== undefined) await dropDatabase(db.name).catch((e) => console.warn(`could not drop ${db.name}: ${e.message}`));
+    rmSync(sideFile, { force: true });
+  }, 30_000);
+
+  it("handler.state() and handler.store() return the run's values from another process; synchronous reads throw naming them", async () => {
+    const { out } = await client("reads", { FLOWSPEC_RUN_ID: "reads-1" }).waitFor((m) => m.type === "done", 40_000);
+    expect(out.statusAtStart).toBe("running");
+    expect(out.state).toEqual({ loops: 3 }); // the default is { loops: 0 }
+    expect(out.store).toEqual({ seen: "loop 3" });
+    expect(out.status).toBe("running");
+    expect(out.beforeKnown.error).toMatchObject({ name: "RemoteRunError", message: expect.stringContaining("handler.readStatus()") });
+    expect(out.attached).toEqual({ status: "running", state: { loops: 3 }, store: { seen: "loop 3" } });
+    for (const key of ["getState", "get", "toJSON"]) {
+      expect(out.sync[key].error).toMatchObject({ name: "RemoteRunError", message: expect.stringContaining("await handler.state()") });
+    }
+    expect(out.sync.ctxStatus.error).toMatchObject({ name: "RemoteRunError", message: expect.stringContaining("handler.status") });
+    expect(out.result).toMatchObject({ loops: 3 });
+    expect(out.final).toBe("completed");
+    expect(out.finalState).toEqual({ loops: 3 });
+  }, 60_000);
+
+  it("handler.status is waiting while a run waits for a human, then completed", async () => {
+    const { out } = await client("waiting", { FLOWSPEC_RUN_ID: "waiting-1" }).waitFor((m) => m.type === "done", 40_000);
+    expect(out.waiting).toBe("waiting");
+    expect(out.info).toEqual({ status: "waiting", reason: "waiting for an event from outside" });
+    expect(out.final).toBe("completed");
+  }, 60_000);
+
+  it("sends: an event no step accepts throws at once, a finished run rejects; a cancelled run resumes with the answer sent meanwhile", async () => {
+    const { out } = await client("messages").waitFor((m) => m.type === "done", 40_000);
+    expect(out.unaccepted.error).toMatchObject({ name: "WorkflowRuntimeError", message: expect.stringContaining("no step that accepts LoopEvent") });
+    expect(out.unaccepted.error.message).toContain("HumanResponseEvent");
+    expect(out.finished.error).toMatchObject({ name: "WorkflowRuntimeError", message: expect.stringMatching(/"msg-done" has completed/) });
+    expect(out.cancelled.error).toMatchObject({ name: "WorkflowCancelledError" });
+    expect(out.cancelledStatus).toBe("cancelled");
+    expect(out.resumed.value).toEqual({ answer: "after the cancel", by: expect.any(String) });
+    expect(out.resumedStatus).toBe("completed");
+    expect(out.seen).toEqual(["InputRequiredEvent", "StopEvent"]);
+    // The asking step's outcome was checkpointed before the cancel: it did not run again.
+    expect(sideEffects().filter((e) => e.runId === "msg-ask" && e.what === "ask").length).toBe(1);
+  }, 60_000);
+
+  it("a client never rewrites the workers' queue settings", async () => {
+    const read = () => sql<{ name: string; worker_concurrency: number }>(db.url, `SELECT name, worker_concurrency FROM dbos.queues WHERE name LIKE 'flowspec.%' ORDER BY name`);
+    const before = await read();
+    expect(before.length).toBe(3);
+    expect(before.every((q) => q.worker_concurrency === 8)).toBe(true);
+    await client("idle").waitFor((m) => m.type === "done", 30_000); // default options: workerConcurrency 100
+    expect(await read()).toEqual(before);
+  }, 40_000);
+
+  it("two clusters share one database: queue names carry appName; each app's runs stay on its workers", async () => {
+    await worker("g1", { FLOWSPEC_APP: "green", FLOWSPEC_COMMIT: "0", FLOWSPEC_CHECK_COMMIT: "1" }).waitFor((m) => m.type === "ready", 60_000);
+    const green = client("fan", { FLOWSPEC_APP: "green", FLOWSPEC_RUNS: "6", FLOWSPEC_BRANCHES: "6", FLOWSPEC_PREFIX: "green" });
+    const main = client("fan", { FLOWSPEC_RUNS: "6", FLOWSPEC_BRANCHES: "6", FLOWSPEC_PREFIX: "main" });
+    const [g, m] = await Promise.all([green.waitFor((x) => x.type === "done", 60_000), main.waitFor((x) => x.type === "done", 60_000)]);
+    expect(g.results.filter((r: any) => !r.ok)).toEqual([]);
+    expect(m.results.filter((r: any) => !r.ok)).toEqual([]);
+    expect(new Set(g.results.map((r: any) => r.by))).toEqual(new Set(["g1"]));
+    expect(g.results.length).toBe(6);
+    for (const r of m.results) expect(["s1", "s2"]).toContain(r.by);
+    const queues = (await sql<{ name: string }>(db.url, `SELECT name FROM dbos.queues ORDER BY name`)).map((q) => q.name);
+    expect(queues.filter((q) => q.startsWith("green.")).length).toBe(3);
+  }, 90_000);
+
+  it("commitBeforeSteps: by default a step body starts only once its triggering event is checkpointed; with false it may start before", async () => {
+    // The `process` bodies of the two fan loads above asked Postgres, first thing, whether the event that triggered them was checkpointed.
+    const commits = sideEffects().filter((e) => e.what.startsWith("commit:"));
+    const strict = commits.filter((e) => e.runId.startsWith("main-"));
+    const lenient = commits.filter((e) => e.runId.startsWith("green-"));
+    expect(strict.length).toBe(36);
+    expect(lenient.length).toBe(36);
+    const unrecorded = (xs: typeof commits) => xs.filter((e) => e.what.endsWith(":unrecorded")).length;
+    console.log(`[tests/dbos] commitBeforeSteps: strict ${unrecorded(strict)} of ${strict.length} bodies started before their event was checkpointed; lenient ${unrecorded(lenient)} of ${lenient.length}`);
+    expect(unrecorded(strict)).toBe(0);
+    expect(unrecorded(lenient)).toBeGreaterThan(0);
+  }, 10_000);
+});
+
+describe.skipIf(problem !== null)("flowspec/dbos version gap and deadlines (Postgres, child processes)", () => {
+  let db: { name: string; url: string };
+  const children: Child[] = [];
+  // step_two of the Loop flow waits for a go file that no one writes here.
+  const env = (extra: Record<string, string> = {}) => ({ FLOWSPEC_PG_URL: db.url, FLOWSPEC_SIDE_FILE: sideFile, FLOWSPEC_GO_FILE: `${goFile}-never`, FLOWSPEC_STEP_MS: "20", FLOWSPEC_TIMEOUT: "3", ...extra });
+  const start = (script: string, extra: Record<string, string>) => {
+    const c = startChild(script, env(extra));
+    children.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    db = await createDatabase();
+  }, 30_000);
+
+  afterAll(async () => {
+    await Promise.all(children.map((c) => stopChild(c).catch(() => undefined)));
+    if (db !== undefined) await dropDatabase(db.name).catch((e) => console.warn(`could not drop ${db.name}: ${e.message}`));
+  }, 30_000);
+
+  it("a run queued for a version no live worker serves says so, is logged once, and its timeout counts while it waits", async () => {
+    const d1 = start("worker.ts", { FLOWSPEC_WHO: "d1", FLOWSPEC_FLOWS: "fan,loop" });
+    await d1.waitFor((m) => m.type === "ready", 60_000);
+    const c = start("client.ts", { FLOWSPEC_MODE: "gap", FLOWSPEC_RUN_ID: "gap-1" });
+    const gap = await c.waitFor((m) => m.type === "gap", 40_000);
+    expect(gap.info.status).toBe("waiting");
+    expect(gap.info.reason).toMatch(/^waiting for a worker of version [0-9a-f]{16}$/);
+    expect(gap.status).toBe("waiting");
+    // Past the 3 s run timeout, a worker of that version arrives: the run times out at once, its step never ran.
+    await sleep(3500);
+    const d2 = start("worker.ts", { FLOWSPEC_WHO: "d2", FLOWSPEC_FLOWS: "hitl" });
+    const { out } = await c.waitFor((m) => m.type === "done", 40_000);
+    expect(out.result.error).toMatchObject({ name: "WorkflowTimeoutError" });
+    expect(out.final).toBe("timed_out");
+    expect(sideEffects().filter((e) => e.runId === "gap-1").length).toBe(0);
+    const logged = [d1, d2].map((w) => w.stderr().split("\n").filter((l) => l.includes("run gap-1 is waiting for a worker of version")).length);
+    expect(logged.reduce((a, b) => a + b, 0)).toBe(1);
+  }, 90_000);
+
+  it("the run deadline is absolute: a run recovered after its deadline times out at once, without running its step again", async () => {
+    const c = start("client.ts", { FLOWSPEC_MODE: "deadline", FLOWSPEC_RUN_ID: "deadline-1" });
+    await c.waitFor((m) => m.type === "enqueued", 30_000);
+    // step_two starts on d1 (the only worker serving loop) and waits for a go file that never comes.
+    const end = Date.now() + 20_000;
+    while (!sideEffects().some((e) => e.runId === "deadline-1" && e.what === "two") && Date.now() < end) await sleep(20);
+    const owner = children.find((ch) => ch.messages.some((m) => m.type === "ready" && m.who === "d1"))!;
+    owner.child.kill("SIGKILL");
+    await owner.exited;
+    await sleep(3500); // past the 3 s deadline, with nobody serving the run
+    start("worker.ts", { FLOWSPEC_WHO: "d3", FLOWSPEC_FLOWS: "loop" });
+    const { out } = await c.waitFor((m) => m.type === "done", 40_000);
+    expect(out.result.error).toMatchObject({ name: "WorkflowTimeoutError" });
+    expect(out.final).toBe("timed_out");
+    // Recovered past its deadline, the run did not dispatch step_two again.
+    expect(sideEffects().filter((e) => e.runId === "deadline-1" && e.what === "two").map((e) => e.who)).toEqual(["d1"]);
+  }, 90_000);
+});

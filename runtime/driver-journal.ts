@@ -27,6 +27,8 @@ export interface DriverJournalOptions {
   readonly snapshotEvery: number;
   /** Called once the run settled (the live-run registry). */
   readonly onSettled?: () => void;
+  /** When the run started (ms since the epoch): its timeout counts from there, across resumes. */
+  readonly startedAt?: number;
 }
 
 /** One journaled run's recording state; `run` is the driver (the writer's key). */

@@ -19,13 +19,16 @@ export class RunTimers {
 
   constructor(private readonly host: TimerHost) {}
 
-  /** Arms the run timeout (`timeout` in seconds; null or beyond setTimeout's range: none). */
-  armRun(timeout: number | null): void {
+  /**
+   * Arms the run timeout (`timeout` in seconds; null or beyond setTimeout's range: none), of which
+   * `elapsedMs` are already spent (a resumed journaled run): a spent timeout fires at once.
+   */
+  armRun(timeout: number | null, elapsedMs = 0): void {
     if (timeout !== null && timeout * 1000 <= MAX_TIMER_MS) {
       this.runTimer = setTimeout(() => {
         this.runTimer = null;
         this.host.settle({ type: "timed_out", timeout });
-      }, timeout * 1000);
+      }, Math.max(0, timeout * 1000 - elapsedMs));
     }
   }
 

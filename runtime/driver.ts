@@ -63,6 +63,8 @@ export class RunDriver implements JournaledRun {
   /** Attempts with end hooks (a pending state edit holding the lock). */
   private hooked: Set<AttemptContext> | null = null;
   private onSettled: (() => void) | undefined;
+  /** When a journaled run started (its deadline counts from there); null in memory. */
+  private readonly startedAt: number | null = null;
 
   constructor(
     workflow: WorkflowLike,
@@ -79,6 +81,7 @@ export class RunDriver implements JournaledRun {
       this.sinceSnapshot = journal.sinceSnapshot;
       this.snapshotEvery = journal.snapshotEvery;
       this.onSettled = journal.onSettled;
+      this.startedAt = journal.startedAt ?? null;
     }
     this.wi = workflow[WORKFLOW];
     this.env = this.wi.env;
@@ -96,7 +99,8 @@ export class RunDriver implements JournaledRun {
 
   /** Starts the run: arms the timeout, applies the first tick; steps start in a microtask. */
   begin(tick: RunStartedTick | RunResumedTick): void {
-    this.timers.armRun(this.wi.timeout);
+    // A journaled run's deadline is absolute: a resumed run gets what is left of its timeout.
+    this.timers.armRun(this.wi.timeout, this.startedAt === null ? 0 : Date.now() - this.startedAt);
     if (tick.type === "run_resumed") for (const ev of this.ci.backlog) this.stream.write(ev);
     this.ci.backlog = [];
     const outer = this.attempts.enter();

@@ -188,7 +188,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
       } catch (error) {
         return this.failedRun(ctx, runId, error);
       }
-      return this.startDurable(d, ctx, runId, { type: "run_resumed", runId }, record.lastSeq + 1, false, []);
+      return this.startDurable(d, ctx, runId, { type: "run_resumed", runId }, record.lastSeq + 1, false, [], record.createdAt);
     }
     const start = startEvent(wi, input);
     if (!(start instanceof Event)) return this.failedRun(ctx, runId, start);
@@ -212,7 +212,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
     } catch (error) {
       return this.failedRun(ctx, runId, error);
     }
-    return this.startDurable(d, ctx, runId, tick, 2, true, []);
+    return this.startDurable(d, ctx, runId, tick, 2, true, [], now);
   }
 
   /** A handler that rejects with `error` at once (the run never started). */
@@ -249,6 +249,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
     entrySeq: number,
     firstTickJournaled: boolean,
     streamed: readonly Event[],
+    startedAt: number,
     sinceSnapshot = 0,
   ): WorkflowHandler<Result, State> {
     const ci = ctx[CONTEXT];
@@ -261,6 +262,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
       streamed,
       sinceSnapshot,
       snapshotEvery: d.snapshotEvery,
+      startedAt,
       onSettled: () => {
         d.writer.drop(driver);
         if (d.live.get(runId) === handler) d.live.delete(runId);
@@ -310,7 +312,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
       driver.settleReplayed(rebuilt.finished.error, rebuilt.finished.result);
       return new WorkflowHandler<Result, State>(driver);
     }
-    return this.startDurable(d, ctx, runId, { type: "run_resumed", runId }, record.lastSeq + 1, false, rebuilt.streamed, rebuilt.sinceSnapshot);
+    return this.startDurable(d, ctx, runId, { type: "run_resumed", runId }, record.lastSeq + 1, false, rebuilt.streamed, record.createdAt, rebuilt.sinceSnapshot);
   }
 
   /**

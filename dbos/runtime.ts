@@ -5,8 +5,8 @@ import { hostname } from "node:os";
 import { DBOS } from "@dbos-inc/dbos-sdk";
 import { Event, type ContextStatus, type RunOptions, type Tick, type TickSink, type WorkflowRuntime } from "../runtime/index.js";
 import { WORKFLOW } from "../runtime/internals.js";
+import { startEventOf } from "../runtime/event-codec.js";
 import { RunExistsError, shapeFingerprint, workflowShape, type WorkflowShape } from "../runtime/journal.js";
-import { checkEvent } from "../runtime/validate.js";
 import { finishedError } from "../runtime/sends.js";
 import type { AnyFlow } from "./as-dbos.js";
 import { encodeEvent } from "./codec.js";
@@ -15,7 +15,7 @@ import { DbosHandler } from "./handler.js";
 import type { StepGate } from "./recorder.js";
 import { acquireMigrationLock, connectLaunchLock } from "./launch-lock.js";
 import { quietLogger, type DbosLogger, type DbosRuntimeOptions } from "./options.js";
-import { loadPg, maskUrl, type PgPool } from "./pg.js";
+import { guardPgClients, loadPg, maskUrl, type PgPool } from "./pg.js";
 import { makeRecorder, STATUS_KEY, TICKS_TOPIC, type Envelope, type RunInput } from "./recorder.js";
 import { ResultPoller } from "./results.js";
 import { checkCaps, StepSlots } from "./step-slots.js";
@@ -180,6 +180,7 @@ export class DbosRuntime implements WorkflowRuntime {
     this.state = "launching";
     const url = this.options.systemDatabaseUrl;
     const pg = loadPg();
+    guardPgClients(pg, (e) => this.log.warn(`flowspec/dbos: a Postgres connection failed: ${e.message}`));
     const lock = await connectLaunchLock(pg, url, () => {
       this.state = "new";
     });
@@ -316,9 +317,8 @@ export class DbosRuntime implements WorkflowRuntime {
       if (options.ctx !== undefined) throw new Error(`DbosRuntime: run(…, { ctx }) is not supported; a DBOS run's context lives in its journal`);
       const reg = this.registered(flow);
       const def = flow[WORKFLOW].definition;
-      const start = input instanceof Event ? input : new def.startEvent(input ?? {});
-      const invalid = checkEvent(start);
-      if (invalid !== null) throw invalid;
+      const start = startEventOf(def, input);
+      if (!(start instanceof Event)) throw start;
       const arg: RunInput = { v: 1, workflow: name, start: encodeEvent(start), at: Date.now() };
       try {
         await DBOS.startWorkflow(reg.fn!, { workflowID: runId, queueName: reg.queue, workflowIDReusePolicy: "reject" } as Parameters<typeof DBOS.startWorkflow>[1])(arg);

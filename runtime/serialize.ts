@@ -2,11 +2,11 @@
 // type name, so restoring never depends on which module loaded first.
 
 import { JournalMismatchError } from "./errors.js";
-import { eventClassOf, type Event } from "./event.js";
+import { eventClassOf } from "./event.js";
+import { decodeEvent, encodeEvent } from "./event-codec.js";
 import type { ContextInternals } from "./internals.js";
-import type { RunEnv } from "./routing.js";
 import { bufferAdd, emptyStepState, type Delivery, type RunStatus } from "./run-state.js";
-import { checkEvent, parseState } from "./validate.js";
+import { parseState } from "./validate.js";
 import type { ZodType } from "zod";
 
 /** An event: its stable type name and its fields. */
@@ -61,14 +61,11 @@ export interface ContextJSON {
   readonly stream: readonly SerializedEvent[];
 }
 
-function event(ev: Event): SerializedEvent {
-  return { type: eventClassOf(ev).typeName, data: ev.toJSON() };
-}
 
 function delivery(d: Delivery): SerializedDelivery {
-  let out: SerializedDelivery = { seq: d.seq, event: event(d.event), attempt: d.attempt };
+  let out: SerializedDelivery = { seq: d.seq, event: encodeEvent(d.event), attempt: d.attempt };
   if (d.waiting) out = { ...out, waiting: true };
-  return d.taken === null ? out : { ...out, taken: d.taken.map((e) => ({ seq: e.seq, event: event(e.event) })) };
+  return d.taken === null ? out : { ...out, taken: d.taken.map((e) => ({ seq: e.seq, event: encodeEvent(e.event) })) };
 }
 
 /** Snapshots a context (live or not) as plain JSON. */
@@ -81,7 +78,7 @@ export function serializeContext(ci: ContextInternals): ContextJSON {
     steps[step.name] = {
       queue: st.queue.toArray().map(delivery),
       inFlight: [...st.active].sort((a, b) => a.seq - b.seq).map(delivery),
-      buffer: [...st.buffer].map(([seq, ev]) => ({ seq, event: event(ev) })),
+      buffer: [...st.buffer].map(([seq, ev]) => ({ seq, event: encodeEvent(ev) })),
     };
   }
   const stream = ci.driver !== null ? ci.driver.stream.backlog() : ci.backlog;
@@ -95,20 +92,12 @@ export function serializeContext(ci: ContextInternals): ContextJSON {
     state: run.state,
     store: Object.fromEntries(run.store),
     steps,
-    stream: stream.map(event),
+    stream: stream.map(encodeEvent),
   };
   // A deep, detached copy: no class instances, no shared references with the live run.
   return JSON.parse(JSON.stringify(json)) as ContextJSON;
 }
 
-function revive(env: RunEnv, json: SerializedEvent): Event {
-  const cls = env.events.get(json.type);
-  if (cls === undefined) throw new JournalMismatchError(`Workflow ${env.workflow} has no event type "${json.type}"`, [json.type]);
-  const ev = new cls(json.data);
-  const error = checkEvent(ev);
-  if (error !== null) throw error;
-  return ev;
-}
 
 /** Fills a fresh context from a snapshot; throws `JournalMismatchError` when it names unknown steps or events. */
 export function restoreContext(ci: ContextInternals, json: ContextJSON, stateSchema: ZodType | undefined): void {
@@ -134,16 +123,16 @@ export function restoreContext(ci: ContextInternals, json: ContextJSON, stateSch
       throw new JournalMismatchError(`Workflow ${env.workflow} has no step "${name}"`, [name]);
     }
     const st = emptyStepState();
-    for (const d of saved.queue) st.queue.push({ seq: d.seq, event: revive(env, d.event), attempt: 0, waiting: false, taken: null });
+    for (const d of saved.queue) st.queue.push({ seq: d.seq, event: decodeEvent(env, d.event), attempt: 0, waiting: false, taken: null });
     for (const d of saved.inFlight) {
-      const taken = d.taken?.map((e) => ({ seq: e.seq, event: revive(env, e.event) })) ?? null;
-      st.active.push({ seq: d.seq, event: revive(env, d.event), attempt: d.attempt, waiting: d.waiting === true, taken });
+      const taken = d.taken?.map((e) => ({ seq: e.seq, event: decodeEvent(env, e.event) })) ?? null;
+      st.active.push({ seq: d.seq, event: decodeEvent(env, d.event), attempt: d.attempt, waiting: d.waiting === true, taken });
     }
     for (const e of saved.buffer) {
-      const ev = revive(env, e.event);
+      const ev = decodeEvent(env, e.event);
       bufferAdd(st, e.seq, ev, eventClassOf(ev).typeName);
     }
     run.steps[step.index] = st;
   }
-  ci.backlog = json.stream.map((e) => revive(env, e));
+  ci.backlog = json.stream.map((e) => decodeEvent(env, e));
 }

@@ -20,12 +20,11 @@ import {
   WorkflowValidationError,
   type ValidationIssue,
 } from "./errors.js";
-import { eventClassOf, type Event } from "./event.js";
+import { decodeEvent, encodeEvent } from "./event-codec.js";
 import type { RunEnv } from "./routing.js";
 import type { SerializedEvent } from "./serialize.js";
 import type { Tick } from "./ticks.js";
 import { attempt, describeThrown, isError } from "./thrown.js";
-import { checkEvent } from "./validate.js";
 
 /** An error as JSON. `extra` carries class-specific fields (`step`, `timeout`, `activeSteps`, `issues`, …). */
 export interface SerializedError {
@@ -69,23 +68,7 @@ export type SerializedTick =
   | { readonly type: "timed_out"; readonly timeout: number }
   | { readonly type: "cancelled" };
 
-/** An event as `{ type, data }`. */
-export function encodeEvent(ev: Event): SerializedEvent {
-  return { type: eventClassOf(ev).typeName, data: ev.toJSON() };
-}
-
-/** Revives an event through the workflow's event table; validates it against its schema. */
-export function decodeEvent(env: RunEnv, json: SerializedEvent): Event {
-  if (json === null || typeof json !== "object" || typeof json.type !== "string") {
-    throw new TypeError(`Not a serialized event: ${JSON.stringify(json)?.slice(0, 80)}`);
-  }
-  const cls = env.events.get(json.type);
-  if (cls === undefined) throw new JournalMismatchError(`Workflow ${env.workflow} has no event type "${json.type}"`, [json.type]);
-  const ev = new cls(json.data ?? {});
-  const error = checkEvent(ev);
-  if (error !== null) throw error;
-  return ev;
-}
+export { encodeEvent, decodeEvent } from "./event-codec.js";
 
 const EXTRA_KEYS: Record<string, readonly string[]> = {
   WorkflowRuntimeError: ["step"],

@@ -10,7 +10,7 @@ import { WorkflowHandler } from "./handler.js";
 import { CONTEXT, WORKFLOW, type TickSink, type WorkflowInternals } from "./internals.js";
 import { buildRunEnv } from "./routing.js";
 import { RESUMABLE } from "./run-state.js";
-import { checkEvent } from "./validate.js";
+import { startEventOf } from "./event-codec.js";
 import { rebuildRun, type DurableBinding } from "./durable.js";
 import { assertResumable } from "./resumable.js";
 import { RunExistsError, RunOwnedError, shapeFingerprint, UNFINISHED, workflowShape, type Journal, type RunRecord } from "./journal.js";
@@ -167,7 +167,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
     if (resume) {
       driver.begin({ type: "run_resumed", runId });
     } else {
-      const start = startEvent(wi, input);
+      const start = startEventOf(wi.definition, input);
       if (start instanceof Event) driver.begin({ type: "run_started", runId, start });
       else driver.failEarly(start);
     }
@@ -190,7 +190,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
       }
       return this.startDurable(d, ctx, runId, { type: "run_resumed", runId }, record.lastSeq + 1, false, [], record.createdAt);
     }
-    const start = startEvent(wi, input);
+    const start = startEventOf(wi.definition, input);
     if (!(start instanceof Event)) return this.failedRun(ctx, runId, start);
     if (d.live.has(runId) || d.writer.drives(runId)) return this.failedRun(ctx, runId, new RunExistsError(runId, d.journal.location));
     const tick = { type: "run_started" as const, runId, start };
@@ -371,13 +371,3 @@ export interface SkippedRun {
 /** What `resumeAll()` resolves with: the resumed runs' handlers, plus the runs it skipped. */
 export type ResumeAllResult<H> = H[] & { readonly skipped: readonly SkippedRun[] };
 
-/** The start event for `input`, or the error that prevents it. */
-function startEvent(wi: WorkflowInternals, input: unknown): Event | Error {
-  let ev: Event;
-  try {
-    ev = input instanceof Event ? input : new wi.definition.startEvent(input ?? {});
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
-  return checkEvent(ev) ?? ev;
-}

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile } from "../../compiler/compile.js";
 import { SqliteJournal } from "../../sqlite/index.js";
-import { REPO } from "../durable/support/child.js";
+import { bundleEntry, REPO } from "../durable/support/child.js";
 import { V1 } from "./support/counter-spec.js";
 
 const dir = join(REPO, "node_modules/.cache/flowspec-deploy-tests", String(process.pid));
@@ -59,20 +59,8 @@ async function build(name: string, spec: string): Promise<string> {
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, "counter.ts"), out.files[0]!.contents);
   writeFileSync(join(folder, "child.ts"), CHILD);
-  const esbuild = await import("esbuild");
   const outfile = join(folder, "child.mjs");
-  await esbuild.build({
-    entryPoints: [join(folder, "child.ts")],
-    outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    external: ["better-sqlite3", "zod"],
-    alias: { "flowspec/runtime": join(REPO, "runtime/index.ts"), "flowspec/sqlite": join(REPO, "sqlite/index.ts") },
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: "silent",
-  });
+  await bundleEntry(join(folder, "child.ts"), outfile);
   return outfile;
 }
 

@@ -7,6 +7,7 @@ import { analyze } from "../../compiler/analyze.js";
 import { shapeOfModel } from "../../compiler/shape.js";
 import { resumeBreaks, shapeChanges } from "../../runtime/compat.js";
 import { workflowShape, type WorkflowDefinition } from "flowspec/runtime";
+import { V1 } from "./support/counter-spec.js";
 
 const SPECS = new URL("../../specs/", import.meta.url);
 
@@ -25,18 +26,6 @@ describe("one shape on both sides", () => {
   });
 });
 
-const V1 = `flowspec: 1
-workflow: Counter
-state:
-  total: { type: integer, default: 0 }
-events:
-  Begin: { kind: start, fields: { n: integer } }
-  Tick: { fields: { i: integer, note: string? } }
-  Finished: { kind: stop, fields: { total: integer } }
-steps:
-  begin: { accepts: Begin, emits: Tick }
-  count: { accepts: Tick, emits: [Tick, Finished], workers: 1 }
-`;
 
 const change = (from: string, to: string) => V1.replace(from, to);
 const classify = (next: string) => shapeChanges(shapeOf(V1), shapeOf(next));

@@ -6,8 +6,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Context, HumanResponseEvent, InputRequiredEvent, RunOwnedError, StopEvent } from "flowspec/runtime";
-import { HumanInTheLoopFlowBase } from "../../generated/human-in-the-loop.js";
+import { Context, HumanResponseEvent, InputRequiredEvent, RunOwnedError } from "flowspec/runtime";
+import { HumanInTheLoopFlow as Hitl } from "../support/hitl-flow.js";
 import { SqliteJournal } from "../../sqlite/index.js";
 import { startChild } from "./support/child.js";
 
@@ -15,14 +15,6 @@ const Database = createRequire(import.meta.url)("better-sqlite3") as typeof impo
 const dir = mkdtempSync(join(tmpdir(), "flowspec-owner-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-class Hitl extends HumanInTheLoopFlowBase {
-  async step1() {
-    return new InputRequiredEvent({ prefix: "Enter a number: " });
-  }
-  async step2(ev: HumanResponseEvent) {
-    return new StopEvent({ result: `got ${ev.response}` });
-  }
-}
 
 async function untilAsked(handler: ReturnType<Hitl["run"]>): Promise<void> {
   for await (const ev of handler.streamEvents()) if (ev instanceof InputRequiredEvent) return;

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   StartEvent,
   StopEvent,
@@ -24,15 +24,9 @@ import { Burst, CounterFlowBase, Tally, Work, Worked, type CounterFlowState } fr
 import { FlakyFlowBase, Note, Pong, type Ping } from "./fixtures/flaky.js";
 import { LoopDone, LoopEvent, LoopFlowBase, type LoopStart } from "./fixtures/loop.js";
 import { TimersFlow } from "./fixtures/timers.js";
-import { activeTimers, drain, settle, sleep, untilAborted } from "./helpers.js";
+import { activeTimers, drain, failOnUnhandledRejections, settle, sleep, untilAborted } from "./helpers.js";
 
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-beforeAll(() => void process.on("unhandledRejection", onUnhandled));
-afterAll(() => {
-  process.off("unhandledRejection", onUnhandled);
-  expect(unhandled).toEqual([]);
-});
+const unhandled = failOnUnhandledRejections();
 
 class CounterFlow extends CounterFlowBase {
   active = 0;

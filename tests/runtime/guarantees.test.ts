@@ -1,7 +1,7 @@
 // The checked graph holds at run time, and failures stay inside the run (DESIGN "Runtime
 // semantics, pinned down"): each test reproduces a defect seen in the field.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
   Context,
@@ -19,16 +19,10 @@ import {
   type WorkflowDefinition,
   type WorkflowOptions,
 } from "flowspec/runtime";
-import { HumanInTheLoopFlowBase } from "../../generated/human-in-the-loop.js";
-import { drain, gate, sleep } from "./helpers.js";
+import { HumanInTheLoopFlow as Hitl } from "../support/hitl-flow.js";
+import { drain, failOnUnhandledRejections, gate, sleep } from "./helpers.js";
 
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-beforeAll(() => void process.on("unhandledRejection", onUnhandled));
-afterAll(() => {
-  process.off("unhandledRejection", onUnhandled);
-  expect(unhandled).toEqual([]);
-});
+failOnUnhandledRejections();
 
 /** An event class with the given type name, kind and fields (all `unknown`, optional). */
 type AnyEvent = Event & Record<string, unknown>;
@@ -134,14 +128,7 @@ describe("events from outside are refused, never dropped", () => {
 });
 
 describe("stream re-entry (the reference's HITL pattern)", () => {
-  class Hitl extends HumanInTheLoopFlowBase {
-    async step1() {
-      return new InputRequiredEvent({ prefix: "Enter a number: " });
-    }
-    async step2(ev: HumanResponseEvent) {
-      return new StopEvent({ result: ev.response });
-    }
-  }
+
 
   it("breaks out at the question, answers, then streams again to the stop event", async () => {
     const handler = new Hitl().run();
@@ -154,7 +141,7 @@ describe("stream re-entry (the reference's HITL pattern)", () => {
     }
     const rest = await drain(handler.streamEvents());
     expect(rest.map((e) => e.constructor.name)).toEqual(["StopEvent"]);
-    expect(await handler).toBe("42");
+    expect(await handler).toBe("got 42");
     expect(handler.status).toBe("completed");
   });
 });

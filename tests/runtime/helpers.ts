@@ -1,6 +1,19 @@
 // Small test utilities shared by the runtime suites.
 
+import { afterAll, beforeAll, expect } from "vitest";
 import type { Event } from "flowspec/runtime";
+
+/** Fails the file when any promise rejection went unhandled while its tests ran; returns them as they come. */
+export function failOnUnhandledRejections(): readonly unknown[] {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  beforeAll(() => void process.on("unhandledRejection", onUnhandled));
+  afterAll(() => {
+    process.off("unhandledRejection", onUnhandled);
+    expect(unhandled).toEqual([]);
+  });
+  return unhandled;
+}
 
 /** Resolves after `ms`; rejects with the signal's reason when it aborts first (and clears its timer). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

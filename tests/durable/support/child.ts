@@ -15,7 +15,6 @@ export function bundle(name: string): Promise<string> {
   let p = bundles.get(name);
   if (p === undefined) {
     p = (async () => {
-      const esbuild = await import("esbuild");
       // Inside the repo, so the bundle's bare imports (zod, better-sqlite3) resolve from its node_modules.
       // One file per test process (test files run in parallel); stale ones (> 1 h) are swept.
       const cache = join(REPO, "node_modules/.cache/flowspec-durable-tests");
@@ -25,23 +24,32 @@ export function bundle(name: string): Promise<string> {
         if (Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { force: true });
       }
       const outfile = join(cache, `${name}-${process.pid}.mjs`);
-      await esbuild.build({
-        entryPoints: [join(REPO, "tests/durable/support", `${name}.ts`)],
-        outfile,
-        bundle: true,
-        platform: "node",
-        format: "esm",
-        target: "node20",
-        external: ["better-sqlite3", "zod"],
-        alias: { "flowspec/runtime": join(REPO, "runtime/index.ts"), "flowspec/sqlite": join(REPO, "sqlite/index.ts") },
-        banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-        logLevel: "silent",
-      });
+      await bundleEntry(join(REPO, "tests/durable/support", `${name}.ts`), outfile);
       return outfile;
     })();
     bundles.set(name, p);
   }
   return p;
+}
+
+/**
+ * Bundles a child script (`entry`, TypeScript) into `outfile` (inside the repo, so its bare imports
+ * resolve from its node_modules), with the flowspec/* specifiers pointing at the sources.
+ */
+export async function bundleEntry(entry: string, outfile: string): Promise<void> {
+  const esbuild = await import("esbuild");
+  await esbuild.build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    external: ["better-sqlite3", "zod"],
+    alias: { "flowspec/runtime": join(REPO, "runtime/index.ts"), "flowspec/sqlite": join(REPO, "sqlite/index.ts") },
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: "silent",
+  });
 }
 
 export interface Child {

@@ -2,18 +2,10 @@
 // MODE=ask: starts the run, exits as soon as its InputRequiredEvent reaches the stream.
 // MODE=answer: resumes the run by id, sends the HumanResponseEvent, prints the result.
 
-import { HumanResponseEvent, InputRequiredEvent, StopEvent } from "flowspec/runtime";
+import { HumanResponseEvent, InputRequiredEvent } from "flowspec/runtime";
+import { HumanInTheLoopFlow } from "../../support/hitl-flow.js";
 import { SqliteJournal } from "flowspec/sqlite";
-import { HumanInTheLoopFlowBase } from "../../../generated/human-in-the-loop.js";
 
-class HumanInTheLoopFlow extends HumanInTheLoopFlowBase {
-  async step1() {
-    return new InputRequiredEvent({ prefix: "Enter a number: " });
-  }
-  async step2(ev: HumanResponseEvent) {
-    return new StopEvent({ result: `got ${ev.response}` });
-  }
-}
 
 const journal = new SqliteJournal(process.env.JOURNAL!);
 const flow = new HumanInTheLoopFlow({ journal });

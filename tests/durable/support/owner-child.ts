@@ -3,19 +3,11 @@
 // MODE=steps: starts a DurableFlow run with slow steps; says STARTED after its first step, then
 // reports how the run ended (DONE or LOST with the error message).
 
-import { InputRequiredEvent, StopEvent, type HumanResponseEvent } from "flowspec/runtime";
+import { InputRequiredEvent } from "flowspec/runtime";
+import { HumanInTheLoopFlow } from "../../support/hitl-flow.js";
 import { SqliteJournal } from "flowspec/sqlite";
-import { HumanInTheLoopFlowBase } from "../../../generated/human-in-the-loop.js";
 import { DurableFlow } from "../../../specs/support/durable-flow.js";
 
-class HumanInTheLoopFlow extends HumanInTheLoopFlowBase {
-  async step1() {
-    return new InputRequiredEvent({ prefix: "Enter a number: " });
-  }
-  async step2(ev: HumanResponseEvent) {
-    return new StopEvent({ result: `got ${ev.response}` });
-  }
-}
 
 const journal = new SqliteJournal(process.env.JOURNAL!);
 const runId = process.env.RUN_ID!;

@@ -99,7 +99,13 @@ export interface BranchFlowResources {
  *   }
  * }
  */
-export abstract class BranchFlowBase extends Workflow<Record<string, never>, BranchFlowResources, void, unknown> {
+export abstract class BranchFlowBase extends Workflow<
+  Record<string, never>,
+  BranchFlowResources,
+  void,
+  unknown,
+  BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event | StopEvent
+> {
   static readonly definition: WorkflowDefinition = {
     name: "BranchFlow",
     startEvent: StartEvent,
@@ -169,23 +175,29 @@ export abstract class BranchFlowBase extends Workflow<Record<string, never>, Bra
 
   abstract start(
     ev: StartEvent,
-    ctx: StepContext<Record<string, never>, BranchA1Event | BranchB1Event>,
+    ctx: StepContext<Record<string, never>, BranchA1Event | BranchB1Event, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>,
     resources: { coin: Coin },
   ): Promise<BranchA1Event | BranchB1Event | void>;
 
   abstract stepA1(
     ev: BranchA1Event,
-    ctx: StepContext<Record<string, never>, BranchA2Event>,
+    ctx: StepContext<Record<string, never>, BranchA2Event, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>,
   ): Promise<BranchA2Event | void>;
 
   abstract stepB1(
     ev: BranchB1Event,
-    ctx: StepContext<Record<string, never>, BranchB2Event>,
+    ctx: StepContext<Record<string, never>, BranchB2Event, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>,
   ): Promise<BranchB2Event | void>;
 
-  abstract stepA2(ev: BranchA2Event, ctx: StepContext<Record<string, never>, StopEvent>): Promise<StopEvent | void>;
+  abstract stepA2(
+    ev: BranchA2Event,
+    ctx: StepContext<Record<string, never>, StopEvent, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>,
+  ): Promise<StopEvent | void>;
 
-  abstract stepB2(ev: BranchB2Event, ctx: StepContext<Record<string, never>, StopEvent>): Promise<StopEvent | void>;
+  abstract stepB2(
+    ev: BranchB2Event,
+    ctx: StepContext<Record<string, never>, StopEvent, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>,
+  ): Promise<StopEvent | void>;
 }
 
 /**
@@ -197,35 +209,35 @@ export interface BranchFlowSteps {
   start: {
     event: StartEvent;
     emits: BranchA1Event | BranchB1Event;
-    ctx: StepContext<Record<string, never>, BranchA1Event | BranchB1Event>;
+    ctx: StepContext<Record<string, never>, BranchA1Event | BranchB1Event, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>;
     resources: { coin: Coin };
     returns: Promise<BranchA1Event | BranchB1Event | void>;
   };
   stepA1: {
     event: BranchA1Event;
     emits: BranchA2Event;
-    ctx: StepContext<Record<string, never>, BranchA2Event>;
+    ctx: StepContext<Record<string, never>, BranchA2Event, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>;
     resources: never;
     returns: Promise<BranchA2Event | void>;
   };
   stepB1: {
     event: BranchB1Event;
     emits: BranchB2Event;
-    ctx: StepContext<Record<string, never>, BranchB2Event>;
+    ctx: StepContext<Record<string, never>, BranchB2Event, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>;
     resources: never;
     returns: Promise<BranchB2Event | void>;
   };
   stepA2: {
     event: BranchA2Event;
     emits: StopEvent;
-    ctx: StepContext<Record<string, never>, StopEvent>;
+    ctx: StepContext<Record<string, never>, StopEvent, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>;
     resources: never;
     returns: Promise<StopEvent | void>;
   };
   stepB2: {
     event: BranchB2Event;
     emits: StopEvent;
-    ctx: StepContext<Record<string, never>, StopEvent>;
+    ctx: StepContext<Record<string, never>, StopEvent, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>;
     resources: never;
     returns: Promise<StopEvent | void>;
   };
@@ -233,9 +245,11 @@ export interface BranchFlowSteps {
 
 /**
  * The context step `M` receives, as in `ctx: BranchFlowContext<"start">`. Its `sendEvent` takes only
- * the events the step emits.
+ * the events the step emits, and its `writeEventToStream` only the workflow's own events (not its
+ * start or stop events).
  */
 export type BranchFlowContext<M extends keyof BranchFlowSteps> = StepContext<
   Record<string, never>,
-  BranchFlowSteps[M]["emits"]
+  BranchFlowSteps[M]["emits"],
+  BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event
 >;

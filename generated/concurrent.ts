@@ -122,7 +122,13 @@ export class StepCCompleteEvent extends Event {
  *   }
  * }
  */
-export abstract class ConcurrentFlowBase extends Workflow<Record<string, never>, Record<string, never>, void, unknown> {
+export abstract class ConcurrentFlowBase extends Workflow<
+  Record<string, never>,
+  Record<string, never>,
+  void,
+  unknown,
+  StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent | StopEvent
+> {
   static readonly definition: WorkflowDefinition = {
     name: "ConcurrentFlow",
     startEvent: StartEvent,
@@ -201,28 +207,28 @@ export abstract class ConcurrentFlowBase extends Workflow<Record<string, never>,
 
   abstract start(
     ev: StartEvent,
-    ctx: StepContext<Record<string, never>, StepAEvent | StepBEvent | StepCEvent>,
+    ctx: StepContext<Record<string, never>, StepAEvent | StepBEvent | StepCEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>,
   ): Promise<StepAEvent | StepBEvent | StepCEvent | void>;
 
   abstract stepA(
     ev: StepAEvent,
-    ctx: StepContext<Record<string, never>, StepACompleteEvent>,
+    ctx: StepContext<Record<string, never>, StepACompleteEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>,
   ): Promise<StepACompleteEvent | void>;
 
   abstract stepB(
     ev: StepBEvent,
-    ctx: StepContext<Record<string, never>, StepBCompleteEvent>,
+    ctx: StepContext<Record<string, never>, StepBCompleteEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>,
   ): Promise<StepBCompleteEvent | void>;
 
   abstract stepC(
     ev: StepCEvent,
-    ctx: StepContext<Record<string, never>, StepCCompleteEvent>,
+    ctx: StepContext<Record<string, never>, StepCCompleteEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>,
   ): Promise<StepCCompleteEvent | void>;
 
   /** Collects the three results (C, A, B order) with ctx.collectEvents, then stops. */
   abstract stepThree(
     ev: StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent,
-    ctx: StepContext<Record<string, never>, StopEvent>,
+    ctx: StepContext<Record<string, never>, StopEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>,
   ): Promise<StopEvent | void>;
 }
 
@@ -234,28 +240,28 @@ export interface ConcurrentFlowSteps {
   start: {
     event: StartEvent;
     emits: StepAEvent | StepBEvent | StepCEvent;
-    ctx: StepContext<Record<string, never>, StepAEvent | StepBEvent | StepCEvent>;
+    ctx: StepContext<Record<string, never>, StepAEvent | StepBEvent | StepCEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>;
     resources: never;
     returns: Promise<StepAEvent | StepBEvent | StepCEvent | void>;
   };
   stepA: {
     event: StepAEvent;
     emits: StepACompleteEvent;
-    ctx: StepContext<Record<string, never>, StepACompleteEvent>;
+    ctx: StepContext<Record<string, never>, StepACompleteEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>;
     resources: never;
     returns: Promise<StepACompleteEvent | void>;
   };
   stepB: {
     event: StepBEvent;
     emits: StepBCompleteEvent;
-    ctx: StepContext<Record<string, never>, StepBCompleteEvent>;
+    ctx: StepContext<Record<string, never>, StepBCompleteEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>;
     resources: never;
     returns: Promise<StepBCompleteEvent | void>;
   };
   stepC: {
     event: StepCEvent;
     emits: StepCCompleteEvent;
-    ctx: StepContext<Record<string, never>, StepCCompleteEvent>;
+    ctx: StepContext<Record<string, never>, StepCCompleteEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>;
     resources: never;
     returns: Promise<StepCCompleteEvent | void>;
   };
@@ -263,7 +269,7 @@ export interface ConcurrentFlowSteps {
   stepThree: {
     event: StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent;
     emits: StopEvent;
-    ctx: StepContext<Record<string, never>, StopEvent>;
+    ctx: StepContext<Record<string, never>, StopEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>;
     resources: never;
     returns: Promise<StopEvent | void>;
   };
@@ -271,9 +277,11 @@ export interface ConcurrentFlowSteps {
 
 /**
  * The context step `M` receives, as in `ctx: ConcurrentFlowContext<"start">`. Its `sendEvent` takes
- * only the events the step emits.
+ * only the events the step emits, and its `writeEventToStream` only the workflow's own events (not its
+ * start or stop events).
  */
 export type ConcurrentFlowContext<M extends keyof ConcurrentFlowSteps> = StepContext<
   Record<string, never>,
-  ConcurrentFlowSteps[M]["emits"]
+  ConcurrentFlowSteps[M]["emits"],
+  StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent
 >;

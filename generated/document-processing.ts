@@ -144,7 +144,8 @@ export abstract class DocumentFlowBase extends Workflow<
   Record<string, never>,
   DocumentFlowResources,
   { file_path: string; output_file?: string },
-  AnalysisReady
+  AnalysisReady,
+  ParseDocEvent | ExtractDataEvent | AnalysisReady
 > {
   static readonly definition: WorkflowDefinition = {
     name: "DocumentFlow",
@@ -205,21 +206,21 @@ export abstract class DocumentFlowBase extends Workflow<
   /** Parses the input document. */
   abstract parseDocument(
     ev: DocumentSubmitted,
-    ctx: StepContext<Record<string, never>, ParseDocEvent>,
+    ctx: StepContext<Record<string, never>, ParseDocEvent, ParseDocEvent | ExtractDataEvent>,
     resources: { parser: DocumentParser },
   ): Promise<ParseDocEvent | void>;
 
   /** Extracts data from the parsed document. */
   abstract extractData(
     ev: ParseDocEvent,
-    ctx: StepContext<Record<string, never>, ExtractDataEvent>,
+    ctx: StepContext<Record<string, never>, ExtractDataEvent, ParseDocEvent | ExtractDataEvent>,
     resources: { extractor: Extractor },
   ): Promise<ExtractDataEvent | void>;
 
   /** Analyzes and formats the extracted results. */
   abstract analyzeResults(
     ev: ExtractDataEvent,
-    ctx: StepContext<Record<string, never>, AnalysisReady>,
+    ctx: StepContext<Record<string, never>, AnalysisReady, ParseDocEvent | ExtractDataEvent>,
   ): Promise<AnalysisReady | void>;
 }
 
@@ -233,7 +234,7 @@ export interface DocumentFlowSteps {
   parseDocument: {
     event: DocumentSubmitted;
     emits: ParseDocEvent;
-    ctx: StepContext<Record<string, never>, ParseDocEvent>;
+    ctx: StepContext<Record<string, never>, ParseDocEvent, ParseDocEvent | ExtractDataEvent>;
     resources: { parser: DocumentParser };
     returns: Promise<ParseDocEvent | void>;
   };
@@ -241,7 +242,7 @@ export interface DocumentFlowSteps {
   extractData: {
     event: ParseDocEvent;
     emits: ExtractDataEvent;
-    ctx: StepContext<Record<string, never>, ExtractDataEvent>;
+    ctx: StepContext<Record<string, never>, ExtractDataEvent, ParseDocEvent | ExtractDataEvent>;
     resources: { extractor: Extractor };
     returns: Promise<ExtractDataEvent | void>;
   };
@@ -249,7 +250,7 @@ export interface DocumentFlowSteps {
   analyzeResults: {
     event: ExtractDataEvent;
     emits: AnalysisReady;
-    ctx: StepContext<Record<string, never>, AnalysisReady>;
+    ctx: StepContext<Record<string, never>, AnalysisReady, ParseDocEvent | ExtractDataEvent>;
     resources: never;
     returns: Promise<AnalysisReady | void>;
   };
@@ -257,9 +258,11 @@ export interface DocumentFlowSteps {
 
 /**
  * The context step `M` receives, as in `ctx: DocumentFlowContext<"parseDocument">`. Its `sendEvent`
- * takes only the events the step emits.
+ * takes only the events the step emits, and its `writeEventToStream` only the workflow's own events
+ * (not its start or stop events).
  */
 export type DocumentFlowContext<M extends keyof DocumentFlowSteps> = StepContext<
   Record<string, never>,
-  DocumentFlowSteps[M]["emits"]
+  DocumentFlowSteps[M]["emits"],
+  ParseDocEvent | ExtractDataEvent
 >;

@@ -179,7 +179,8 @@ export abstract class DurableFlowBase extends Workflow<
   DurableFlowState,
   DurableFlowResources,
   { rounds: number; width: number },
-  Finished
+  Finished,
+  RoundStarted | Chunk | ChunkDone | RoundDone | Progress | Finished
 > {
   static readonly definition: WorkflowDefinition = {
     name: "DurableFlow",
@@ -254,35 +255,35 @@ export abstract class DurableFlowBase extends Workflow<
   /** Stores the run's configuration and starts round 0. */
   abstract begin(
     ev: Begin,
-    ctx: StepContext<DurableFlowState, RoundStarted>,
+    ctx: StepContext<DurableFlowState, RoundStarted, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>,
     resources: { probe: Probe },
   ): Promise<RoundStarted | void>;
 
   /** Sends one Chunk per part of the round. */
   abstract fanOut(
     ev: RoundStarted,
-    ctx: StepContext<DurableFlowState, Chunk>,
+    ctx: StepContext<DurableFlowState, Chunk, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>,
     resources: { probe: Probe },
   ): Promise<Chunk | void>;
 
   /** Computes a chunk (slowly), stores it and reports progress. */
   abstract work(
     ev: Chunk,
-    ctx: StepContext<DurableFlowState, ChunkDone>,
+    ctx: StepContext<DurableFlowState, ChunkDone, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>,
     resources: { probe: Probe },
   ): Promise<ChunkDone | void>;
 
   /** Collects a round's chunks and records the round's total in the state. */
   abstract gather(
     ev: ChunkDone,
-    ctx: StepContext<DurableFlowState, RoundDone>,
+    ctx: StepContext<DurableFlowState, RoundDone, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>,
     resources: { probe: Probe },
   ): Promise<RoundDone | void>;
 
   /** Loops to the next round, or finishes. */
   abstract nextRound(
     ev: RoundDone,
-    ctx: StepContext<DurableFlowState, RoundStarted | Finished>,
+    ctx: StepContext<DurableFlowState, RoundStarted | Finished, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>,
     resources: { probe: Probe },
   ): Promise<RoundStarted | Finished | void>;
 }
@@ -297,7 +298,7 @@ export interface DurableFlowSteps {
   begin: {
     event: Begin;
     emits: RoundStarted;
-    ctx: StepContext<DurableFlowState, RoundStarted>;
+    ctx: StepContext<DurableFlowState, RoundStarted, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>;
     resources: { probe: Probe };
     returns: Promise<RoundStarted | void>;
   };
@@ -305,7 +306,7 @@ export interface DurableFlowSteps {
   fanOut: {
     event: RoundStarted;
     emits: Chunk;
-    ctx: StepContext<DurableFlowState, Chunk>;
+    ctx: StepContext<DurableFlowState, Chunk, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>;
     resources: { probe: Probe };
     returns: Promise<Chunk | void>;
   };
@@ -313,7 +314,7 @@ export interface DurableFlowSteps {
   work: {
     event: Chunk;
     emits: ChunkDone;
-    ctx: StepContext<DurableFlowState, ChunkDone>;
+    ctx: StepContext<DurableFlowState, ChunkDone, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>;
     resources: { probe: Probe };
     returns: Promise<ChunkDone | void>;
   };
@@ -321,7 +322,7 @@ export interface DurableFlowSteps {
   gather: {
     event: ChunkDone;
     emits: RoundDone;
-    ctx: StepContext<DurableFlowState, RoundDone>;
+    ctx: StepContext<DurableFlowState, RoundDone, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>;
     resources: { probe: Probe };
     returns: Promise<RoundDone | void>;
   };
@@ -329,7 +330,7 @@ export interface DurableFlowSteps {
   nextRound: {
     event: RoundDone;
     emits: RoundStarted | Finished;
-    ctx: StepContext<DurableFlowState, RoundStarted | Finished>;
+    ctx: StepContext<DurableFlowState, RoundStarted | Finished, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>;
     resources: { probe: Probe };
     returns: Promise<RoundStarted | Finished | void>;
   };
@@ -337,9 +338,11 @@ export interface DurableFlowSteps {
 
 /**
  * The context step `M` receives, as in `ctx: DurableFlowContext<"begin">`. Its `sendEvent` takes only
- * the events the step emits.
+ * the events the step emits, and its `writeEventToStream` only the workflow's own events (not its
+ * start or stop events).
  */
 export type DurableFlowContext<M extends keyof DurableFlowSteps> = StepContext<
   DurableFlowState,
-  DurableFlowSteps[M]["emits"]
+  DurableFlowSteps[M]["emits"],
+  RoundStarted | Chunk | ChunkDone | RoundDone | Progress
 >;

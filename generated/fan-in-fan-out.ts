@@ -81,7 +81,8 @@ export abstract class FanInFanOutBase extends Workflow<
   Record<string, never>,
   Record<string, never>,
   { items: string[] },
-  unknown
+  unknown,
+  ProcessEvent | ResultEvent | StopEvent
 > {
   static readonly definition: WorkflowDefinition = {
     name: "FanInFanOut",
@@ -133,13 +134,19 @@ export abstract class FanInFanOutBase extends Workflow<
   /** Stores how many results to collect, then sends one ProcessEvent per item. */
   abstract initRun(
     ev: FanOutStart,
-    ctx: StepContext<Record<string, never>, ProcessEvent>,
+    ctx: StepContext<Record<string, never>, ProcessEvent, ProcessEvent | ResultEvent>,
   ): Promise<ProcessEvent | void>;
 
-  abstract process(ev: ProcessEvent, ctx: StepContext<Record<string, never>, ResultEvent>): Promise<ResultEvent | void>;
+  abstract process(
+    ev: ProcessEvent,
+    ctx: StepContext<Record<string, never>, ResultEvent, ProcessEvent | ResultEvent>,
+  ): Promise<ResultEvent | void>;
 
   /** Collects every ResultEvent; stops with all of them once the last arrives. */
-  abstract finalize(ev: ResultEvent, ctx: StepContext<Record<string, never>, StopEvent>): Promise<StopEvent | void>;
+  abstract finalize(
+    ev: ResultEvent,
+    ctx: StepContext<Record<string, never>, StopEvent, ProcessEvent | ResultEvent>,
+  ): Promise<StopEvent | void>;
 }
 
 /**
@@ -151,14 +158,14 @@ export interface FanInFanOutSteps {
   initRun: {
     event: FanOutStart;
     emits: ProcessEvent;
-    ctx: StepContext<Record<string, never>, ProcessEvent>;
+    ctx: StepContext<Record<string, never>, ProcessEvent, ProcessEvent | ResultEvent>;
     resources: never;
     returns: Promise<ProcessEvent | void>;
   };
   process: {
     event: ProcessEvent;
     emits: ResultEvent;
-    ctx: StepContext<Record<string, never>, ResultEvent>;
+    ctx: StepContext<Record<string, never>, ResultEvent, ProcessEvent | ResultEvent>;
     resources: never;
     returns: Promise<ResultEvent | void>;
   };
@@ -166,7 +173,7 @@ export interface FanInFanOutSteps {
   finalize: {
     event: ResultEvent;
     emits: StopEvent;
-    ctx: StepContext<Record<string, never>, StopEvent>;
+    ctx: StepContext<Record<string, never>, StopEvent, ProcessEvent | ResultEvent>;
     resources: never;
     returns: Promise<StopEvent | void>;
   };
@@ -174,9 +181,11 @@ export interface FanInFanOutSteps {
 
 /**
  * The context step `M` receives, as in `ctx: FanInFanOutContext<"initRun">`. Its `sendEvent` takes
- * only the events the step emits.
+ * only the events the step emits, and its `writeEventToStream` only the workflow's own events (not its
+ * start or stop events).
  */
 export type FanInFanOutContext<M extends keyof FanInFanOutSteps> = StepContext<
   Record<string, never>,
-  FanInFanOutSteps[M]["emits"]
+  FanInFanOutSteps[M]["emits"],
+  ProcessEvent | ResultEvent
 >;

@@ -30,7 +30,8 @@ export abstract class HumanInTheLoopFlowBase extends Workflow<
   Record<string, never>,
   Record<string, never>,
   void,
-  unknown
+  unknown,
+  InputRequiredEvent | HumanResponseEvent | StopEvent
 > {
   static readonly definition: WorkflowDefinition = {
     name: "HumanInTheLoopFlow",
@@ -74,11 +75,14 @@ export abstract class HumanInTheLoopFlowBase extends Workflow<
   /** Asks for a number. */
   abstract step1(
     ev: StartEvent,
-    ctx: StepContext<Record<string, never>, InputRequiredEvent>,
+    ctx: StepContext<Record<string, never>, InputRequiredEvent, InputRequiredEvent | HumanResponseEvent>,
   ): Promise<InputRequiredEvent | void>;
 
   /** Stops with the person's response. */
-  abstract step2(ev: HumanResponseEvent, ctx: StepContext<Record<string, never>, StopEvent>): Promise<StopEvent | void>;
+  abstract step2(
+    ev: HumanResponseEvent,
+    ctx: StepContext<Record<string, never>, StopEvent, InputRequiredEvent | HumanResponseEvent>,
+  ): Promise<StopEvent | void>;
 }
 
 /**
@@ -90,7 +94,7 @@ export interface HumanInTheLoopFlowSteps {
   step1: {
     event: StartEvent;
     emits: InputRequiredEvent;
-    ctx: StepContext<Record<string, never>, InputRequiredEvent>;
+    ctx: StepContext<Record<string, never>, InputRequiredEvent, InputRequiredEvent | HumanResponseEvent>;
     resources: never;
     returns: Promise<InputRequiredEvent | void>;
   };
@@ -98,7 +102,7 @@ export interface HumanInTheLoopFlowSteps {
   step2: {
     event: HumanResponseEvent;
     emits: StopEvent;
-    ctx: StepContext<Record<string, never>, StopEvent>;
+    ctx: StepContext<Record<string, never>, StopEvent, InputRequiredEvent | HumanResponseEvent>;
     resources: never;
     returns: Promise<StopEvent | void>;
   };
@@ -106,9 +110,11 @@ export interface HumanInTheLoopFlowSteps {
 
 /**
  * The context step `M` receives, as in `ctx: HumanInTheLoopFlowContext<"step1">`. Its `sendEvent`
- * takes only the events the step emits.
+ * takes only the events the step emits, and its `writeEventToStream` only the workflow's own events
+ * (not its start or stop events).
  */
 export type HumanInTheLoopFlowContext<M extends keyof HumanInTheLoopFlowSteps> = StepContext<
   Record<string, never>,
-  HumanInTheLoopFlowSteps[M]["emits"]
+  HumanInTheLoopFlowSteps[M]["emits"],
+  InputRequiredEvent | HumanResponseEvent
 >;

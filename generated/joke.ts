@@ -133,7 +133,8 @@ export abstract class JokeFlowBase extends Workflow<
   JokeFlowState,
   JokeFlowResources,
   { topic: string },
-  CritiqueReady
+  CritiqueReady,
+  JokeWritten | JokeProgress | CritiqueReady
 > {
   static readonly definition: WorkflowDefinition = {
     name: "JokeFlow",
@@ -184,14 +185,14 @@ export abstract class JokeFlowBase extends Workflow<
   /** Asks the model for its best joke about the topic. */
   abstract generateJoke(
     ev: JokeRequested,
-    ctx: StepContext<JokeFlowState, JokeWritten>,
+    ctx: StepContext<JokeFlowState, JokeWritten, JokeWritten | JokeProgress>,
     resources: { llm: Llm },
   ): Promise<JokeWritten | void>;
 
   /** Asks the model to critique the joke. */
   abstract critiqueJoke(
     ev: JokeWritten,
-    ctx: StepContext<JokeFlowState, CritiqueReady>,
+    ctx: StepContext<JokeFlowState, CritiqueReady, JokeWritten | JokeProgress>,
     resources: { llm: Llm },
   ): Promise<CritiqueReady | void>;
 }
@@ -206,7 +207,7 @@ export interface JokeFlowSteps {
   generateJoke: {
     event: JokeRequested;
     emits: JokeWritten;
-    ctx: StepContext<JokeFlowState, JokeWritten>;
+    ctx: StepContext<JokeFlowState, JokeWritten, JokeWritten | JokeProgress>;
     resources: { llm: Llm };
     returns: Promise<JokeWritten | void>;
   };
@@ -214,7 +215,7 @@ export interface JokeFlowSteps {
   critiqueJoke: {
     event: JokeWritten;
     emits: CritiqueReady;
-    ctx: StepContext<JokeFlowState, CritiqueReady>;
+    ctx: StepContext<JokeFlowState, CritiqueReady, JokeWritten | JokeProgress>;
     resources: { llm: Llm };
     returns: Promise<CritiqueReady | void>;
   };
@@ -222,6 +223,11 @@ export interface JokeFlowSteps {
 
 /**
  * The context step `M` receives, as in `ctx: JokeFlowContext<"generateJoke">`. Its `sendEvent` takes
- * only the events the step emits.
+ * only the events the step emits, and its `writeEventToStream` only the workflow's own events (not its
+ * start or stop events).
  */
-export type JokeFlowContext<M extends keyof JokeFlowSteps> = StepContext<JokeFlowState, JokeFlowSteps[M]["emits"]>;
+export type JokeFlowContext<M extends keyof JokeFlowSteps> = StepContext<
+  JokeFlowState,
+  JokeFlowSteps[M]["emits"],
+  JokeWritten | JokeProgress
+>;

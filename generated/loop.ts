@@ -86,7 +86,13 @@ export interface LoopFlowResources {
  *   }
  * }
  */
-export abstract class LoopFlowBase extends Workflow<LoopFlowState, LoopFlowResources, void, unknown> {
+export abstract class LoopFlowBase extends Workflow<
+  LoopFlowState,
+  LoopFlowResources,
+  void,
+  unknown,
+  LoopEvent | FirstEvent | StopEvent
+> {
   static readonly definition: WorkflowDefinition = {
     name: "LoopFlow",
     startEvent: StartEvent,
@@ -131,11 +137,14 @@ export abstract class LoopFlowBase extends Workflow<LoopFlowState, LoopFlowResou
 
   abstract stepOne(
     ev: StartEvent | LoopEvent,
-    ctx: StepContext<LoopFlowState, FirstEvent | LoopEvent>,
+    ctx: StepContext<LoopFlowState, FirstEvent | LoopEvent, LoopEvent | FirstEvent>,
     resources: { coin: Coin },
   ): Promise<FirstEvent | LoopEvent | void>;
 
-  abstract stepTwo(ev: FirstEvent, ctx: StepContext<LoopFlowState, StopEvent>): Promise<StopEvent | void>;
+  abstract stepTwo(
+    ev: FirstEvent,
+    ctx: StepContext<LoopFlowState, StopEvent, LoopEvent | FirstEvent>,
+  ): Promise<StopEvent | void>;
 }
 
 /**
@@ -147,14 +156,14 @@ export interface LoopFlowSteps {
   stepOne: {
     event: StartEvent | LoopEvent;
     emits: FirstEvent | LoopEvent;
-    ctx: StepContext<LoopFlowState, FirstEvent | LoopEvent>;
+    ctx: StepContext<LoopFlowState, FirstEvent | LoopEvent, LoopEvent | FirstEvent>;
     resources: { coin: Coin };
     returns: Promise<FirstEvent | LoopEvent | void>;
   };
   stepTwo: {
     event: FirstEvent;
     emits: StopEvent;
-    ctx: StepContext<LoopFlowState, StopEvent>;
+    ctx: StepContext<LoopFlowState, StopEvent, LoopEvent | FirstEvent>;
     resources: never;
     returns: Promise<StopEvent | void>;
   };
@@ -162,6 +171,11 @@ export interface LoopFlowSteps {
 
 /**
  * The context step `M` receives, as in `ctx: LoopFlowContext<"stepOne">`. Its `sendEvent` takes only
- * the events the step emits.
+ * the events the step emits, and its `writeEventToStream` only the workflow's own events (not its
+ * start or stop events).
  */
-export type LoopFlowContext<M extends keyof LoopFlowSteps> = StepContext<LoopFlowState, LoopFlowSteps[M]["emits"]>;
+export type LoopFlowContext<M extends keyof LoopFlowSteps> = StepContext<
+  LoopFlowState,
+  LoopFlowSteps[M]["emits"],
+  LoopEvent | FirstEvent
+>;

@@ -42,7 +42,13 @@ export class StepTwoEvent extends Event {
  *   }
  * }
  */
-export abstract class ParallelFlowBase extends Workflow<Record<string, never>, Record<string, never>, void, unknown> {
+export abstract class ParallelFlowBase extends Workflow<
+  Record<string, never>,
+  Record<string, never>,
+  void,
+  unknown,
+  StepTwoEvent | StopEvent
+> {
   static readonly definition: WorkflowDefinition = {
     name: "ParallelFlow",
     startEvent: StartEvent,
@@ -82,10 +88,16 @@ export abstract class ParallelFlowBase extends Workflow<Record<string, never>, R
   }
 
   /** Sends the query with ctx.sendEvent. */
-  abstract start(ev: StartEvent, ctx: StepContext<Record<string, never>, StepTwoEvent>): Promise<StepTwoEvent | void>;
+  abstract start(
+    ev: StartEvent,
+    ctx: StepContext<Record<string, never>, StepTwoEvent, StepTwoEvent>,
+  ): Promise<StepTwoEvent | void>;
 
   /** Runs the slow query and stops with its text as the result. */
-  abstract stepTwo(ev: StepTwoEvent, ctx: StepContext<Record<string, never>, StopEvent>): Promise<StopEvent | void>;
+  abstract stepTwo(
+    ev: StepTwoEvent,
+    ctx: StepContext<Record<string, never>, StopEvent, StepTwoEvent>,
+  ): Promise<StopEvent | void>;
 }
 
 /**
@@ -97,7 +109,7 @@ export interface ParallelFlowSteps {
   start: {
     event: StartEvent;
     emits: StepTwoEvent;
-    ctx: StepContext<Record<string, never>, StepTwoEvent>;
+    ctx: StepContext<Record<string, never>, StepTwoEvent, StepTwoEvent>;
     resources: never;
     returns: Promise<StepTwoEvent | void>;
   };
@@ -105,7 +117,7 @@ export interface ParallelFlowSteps {
   stepTwo: {
     event: StepTwoEvent;
     emits: StopEvent;
-    ctx: StepContext<Record<string, never>, StopEvent>;
+    ctx: StepContext<Record<string, never>, StopEvent, StepTwoEvent>;
     resources: never;
     returns: Promise<StopEvent | void>;
   };
@@ -113,9 +125,11 @@ export interface ParallelFlowSteps {
 
 /**
  * The context step `M` receives, as in `ctx: ParallelFlowContext<"start">`. Its `sendEvent` takes only
- * the events the step emits.
+ * the events the step emits, and its `writeEventToStream` only the workflow's own events (not its
+ * start or stop events).
  */
 export type ParallelFlowContext<M extends keyof ParallelFlowSteps> = StepContext<
   Record<string, never>,
-  ParallelFlowSteps[M]["emits"]
+  ParallelFlowSteps[M]["emits"],
+  StepTwoEvent
 >;

@@ -16,7 +16,7 @@ import type { ContextStatus } from "./run-state.js";
  * const result = await handler;
  * ```
  */
-export class WorkflowHandler<Result = unknown, State = Record<string, unknown>> implements PromiseLike<Result> {
+export class WorkflowHandler<Result = unknown, State = Record<string, unknown>, Streamed extends Event = Event> implements PromiseLike<Result> {
   /** @internal */
   constructor(private readonly driver: RunDriver) {}
 
@@ -75,7 +75,8 @@ export class WorkflowHandler<Result = unknown, State = Record<string, unknown>> 
   }
 
   /**
-   * The run's event stream: written events and input requests, then the stop event; it ends when
+   * The run's event stream (typed `Streamed`: for a generated workflow, the events its steps may
+   * write, then one of its stop events): written events and input requests, then the stop event; it ends when
    * the run ends, throwing the run's error if it failed. Each event is delivered once: a reader
    * that breaks out of its loop (to answer a human, say) can call `streamEvents()` again and reads
    * on from where it stopped. One reader at a time; once the stop event was read, a call throws.
@@ -85,8 +86,8 @@ export class WorkflowHandler<Result = unknown, State = Record<string, unknown>> 
    * the previous `streamEvents()` reader of this handler stopped (at first: where this process
    * joined the run, 0 for a new run).
    */
-  streamEvents(options?: { readonly from?: number }): AsyncIterableIterator<Event> {
-    return this.driver.streamEvents(options);
+  streamEvents(options?: { readonly from?: number }): AsyncIterableIterator<Streamed> {
+    return this.driver.streamEvents(options) as AsyncIterableIterator<Streamed>;
   }
 
   /** Cancels the run: the handler rejects with `WorkflowCancelledError`; the context stays resumable. */

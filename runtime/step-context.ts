@@ -16,7 +16,8 @@ export interface SendEventOptions {
 
 /**
  * The context a step method receives. `sendEvent` accepts only the step's declared emits
- * (`Emits`, a union of event classes' instances; `never` when the step emits nothing).
+ * (`Emits`, a union of event classes' instances; `never` when the step emits nothing), and
+ * `writeEventToStream` only the workflow's streamable events (`Streamable`).
  *
  * @example
  * ```ts
@@ -26,7 +27,7 @@ export interface SendEventOptions {
  * }
  * ```
  */
-export interface StepContext<State = Record<string, never>, Emits extends Event = Event> {
+export interface StepContext<State = Record<string, never>, Emits extends Event = Event, Streamable extends Event = Event> {
   /** The store and typed state (see {@link ContextStore}). */
   readonly store: ContextStore<State>;
   /** Aborted when the run ends (stop event, failure, timeout, cancel) or this attempt times out. */
@@ -44,8 +45,11 @@ export interface StepContext<State = Record<string, never>, Emits extends Event 
    * order) once all are present, consuming them; otherwise null. Synchronous.
    */
   collectEvents<const T extends readonly EventClass[]>(ev: Event, types: T): InstancesOf<T> | null;
-  /** Writes an event to the run's stream (not routed). */
-  writeEventToStream(ev: Event): void;
+  /**
+   * Writes an event to the run's stream (not routed). Generated contexts accept only the
+   * workflow's own events, not its start or stop events (`Streamable`).
+   */
+  writeEventToStream(ev: Streamable): void;
 }
 
 /**

@@ -95,8 +95,8 @@ function resolveResources(definition: WorkflowDefinition, overrides: Readonly<Re
 
 /**
  * Base class of generated workflows. `State` is the typed state, `Resources` the resource types
- * by name, `StartInput` the start event's fields (`X | void` when none is required) and `Result`
- * what a run resolves to.
+ * by name, `StartInput` the start event's fields (`X | void` when none is required), `Result`
+ * what a run resolves to and `Streamed` what its stream yields.
  *
  * @example
  * ```ts
@@ -104,7 +104,7 @@ function resolveResources(definition: WorkflowDefinition, overrides: Readonly<Re
  * const result = await new JokeFlow({ timeout: 60 }).run({ topic: "pirates" });
  * ```
  */
-export abstract class Workflow<State = Record<string, never>, Resources = Record<string, never>, StartInput = void, Result = unknown> {
+export abstract class Workflow<State = Record<string, never>, Resources = Record<string, never>, StartInput = void, Result = unknown, Streamed extends Event = Event> {
   /** @internal */
   readonly [WORKFLOW]: WorkflowInternals;
   /** Phantom: carries `State` for inference; never set. */
@@ -145,10 +145,10 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
    * cancelled or timed-out context resumes it. A context whose run is still going is refused
    * (throws). An invalid start payload rejects the handler with `WorkflowValidationError`.
    */
-  run(input: StartInput, options?: RunOptions<State>): WorkflowHandler<Result, State>;
+  run(input: StartInput, options?: RunOptions<State>): WorkflowHandler<Result, State, Streamed>;
   /** Resumes the context's paused, cancelled or timed-out run (or, on a finished one, starts with no input). */
-  run(input: undefined, options: ResumeOptions<State>): WorkflowHandler<Result, State>;
-  run(input: StartInput | undefined, options: RunOptions<State> = {}): WorkflowHandler<Result, State> {
+  run(input: undefined, options: ResumeOptions<State>): WorkflowHandler<Result, State, Streamed>;
+  run(input: StartInput | undefined, options: RunOptions<State> = {}): WorkflowHandler<Result, State, Streamed> {
     const wi = this[WORKFLOW];
     const ctx = options.ctx ?? new Context<State>(this);
     const ci = ctx[CONTEXT];
@@ -171,14 +171,14 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
       if (start instanceof Event) driver.begin({ type: "run_started", runId, start });
       else driver.failEarly(start);
     }
-    return new WorkflowHandler<Result, State>(driver);
+    return new WorkflowHandler<Result, State, Streamed>(driver);
   }
 
   /**
    * A journaled `run`: the run record (owned by this process) and its `run_started` tick are
    * written before it starts. Whatever goes wrong with the journal rejects the handler.
    */
-  private runDurable(d: DurableBinding, ctx: Context<State>, input: StartInput | undefined, runId: string, resume: boolean, ownCtx: boolean): WorkflowHandler<Result, State> {
+  private runDurable(d: DurableBinding, ctx: Context<State>, input: StartInput | undefined, runId: string, resume: boolean, ownCtx: boolean): WorkflowHandler<Result, State, Streamed> {
     const wi = this[WORKFLOW];
     const ci = ctx[CONTEXT];
     if (resume) {
@@ -216,12 +216,12 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
   }
 
   /** A handler that rejects with `error` at once (the run never started). */
-  private failedRun(ctx: Context<State>, runId: string, error: unknown): WorkflowHandler<Result, State> {
+  private failedRun(ctx: Context<State>, runId: string, error: unknown): WorkflowHandler<Result, State, Streamed> {
     const ci = ctx[CONTEXT];
     const driver = new RunDriver(this, ci, ctx, runId);
     ci.driver = driver;
     driver.failEarly(isError(error) ? error : new Error(describeThrown(error)));
-    return new WorkflowHandler<Result, State>(driver);
+    return new WorkflowHandler<Result, State, Streamed>(driver);
   }
 
   /**
@@ -251,9 +251,9 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
     streamed: readonly Event[],
     startedAt: number,
     sinceSnapshot = 0,
-  ): WorkflowHandler<Result, State> {
+  ): WorkflowHandler<Result, State, Streamed> {
     const ci = ctx[CONTEXT];
-    let handler: WorkflowHandler<Result, State>;
+    let handler: WorkflowHandler<Result, State, Streamed>;
     const driver: RunDriver = new RunDriver(this, ci, ctx, runId, {
       writer: d.writer,
       entrySeq,
@@ -268,7 +268,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
         if (d.live.get(runId) === handler) d.live.delete(runId);
       },
     });
-    handler = new WorkflowHandler<Result, State>(driver);
+    handler = new WorkflowHandler<Result, State, Streamed>(driver);
     d.live.set(runId, handler as WorkflowHandler<any, any>);
     d.writer.adopt(driver);
     ci.driver = driver;
@@ -290,11 +290,11 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
    * handler.ctx.sendEvent(new HumanResponseEvent({ response: "yes" }));
    * ```
    */
-  resume(runId: string): WorkflowHandler<Result, State> {
+  resume(runId: string): WorkflowHandler<Result, State, Streamed> {
     const d = this.#durable;
     if (d === null) throw new Error(`${this[WORKFLOW].env.workflow}: resume() needs a journal (new ${this[WORKFLOW].env.workflow}({ journal }))`);
     const live = d.live.get(runId);
-    if (live !== undefined) return live as WorkflowHandler<Result, State>;
+    if (live !== undefined) return live as WorkflowHandler<Result, State, Streamed>;
     const record = this.takeOver(d, runId);
     const rebuilt = rebuildRun(this as unknown as Workflow<any, any, any, any>, d.journal, record, d.fingerprint);
     const ctx = rebuilt.ctx as Context<State>;
@@ -310,7 +310,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
         snapshotEvery: d.snapshotEvery,
       });
       driver.settleReplayed(rebuilt.finished.error, rebuilt.finished.result);
-      return new WorkflowHandler<Result, State>(driver);
+      return new WorkflowHandler<Result, State, Streamed>(driver);
     }
     return this.startDurable(d, ctx, runId, { type: "run_resumed", runId }, record.lastSeq + 1, false, rebuilt.streamed, record.createdAt, rebuilt.sinceSnapshot);
   }
@@ -345,11 +345,11 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
    * another owner, a damaged entry) does not stop the others: it is listed in `skipped` with its
    * error.
    */
-  async resumeAll(): Promise<ResumeAllResult<WorkflowHandler<Result, State>>> {
+  async resumeAll(): Promise<ResumeAllResult<WorkflowHandler<Result, State, Streamed>>> {
     const d = this.#durable;
     if (d === null) throw new Error(`${this[WORKFLOW].env.workflow}: resumeAll() needs a journal`);
     const runs = d.journal.list({ workflow: this[WORKFLOW].env.workflow, status: UNFINISHED });
-    const handlers: WorkflowHandler<Result, State>[] = [];
+    const handlers: WorkflowHandler<Result, State, Streamed>[] = [];
     const skipped: SkippedRun[] = [];
     for (const r of runs) {
       try {

@@ -1,5 +1,5 @@
 // Output: the types in a step's signature, e.g. for generate_joke
-//   ev: JokeRequested   ctx: StepContext<JokeFlowState, JokeWritten>   resources: { llm: Llm }
+//   ev: JokeRequested   ctx: StepContext<JokeFlowState, JokeWritten, JokeProgress>   resources: { llm: Llm }
 //   returns Promise<JokeWritten | void>
 
 import type { StepModel } from "../model.js";
@@ -38,9 +38,25 @@ function computeSignature(ctx: EmitContext, step: StepModel): StepSignature {
     event,
     emits,
     ...(resources === undefined ? {} : { resources }),
-    ctx: `${runtime(ctx, "StepContext", true)}<${stateType(ctx)}, ${emits}>`,
+    ctx: `${runtime(ctx, "StepContext", true)}<${stateType(ctx)}, ${emits}, ${streamableType(ctx)}>`,
     returns: `Promise<${union([...emitted, "void"], "void")}>`,
   };
+}
+
+/**
+ * What `writeEventToStream` takes: the workflow's own events but its start and stop events (the
+ * reference streams routed events too, as its loop example does), `never` without any.
+ */
+export function streamableType(ctx: EmitContext): string {
+  const streamable = ctx.model.events.filter((event) => event.kind !== "start" && event.kind !== "stop");
+  return union(streamable.map((event) => eventRef(ctx, event.name, true)), "never");
+}
+
+/** What the run's stream yields: the streamable events, then one of the stop events the steps emit. */
+export function streamedType(ctx: EmitContext): string {
+  const stops = ctx.model.steps.flatMap((step) => step.emits.filter((ref) => ctx.events.get(ref.name)?.kind === "stop").map((ref) => eventRef(ctx, ref, true)));
+  const streamable = streamableType(ctx);
+  return union([...(streamable === "never" ? [] : [streamable]), ...stops], "never");
 }
 
 function union(members: readonly string[], empty: string): string {

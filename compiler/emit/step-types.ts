@@ -1,12 +1,12 @@
 // Output: export interface JokeFlowSteps { generateJoke: { event: JokeRequested; emits: JokeWritten; ctx: StepContext<…>;
 //           resources: { llm: Llm }; returns: Promise<JokeWritten | void> }; ... }
-//         export type JokeFlowContext<M extends keyof JokeFlowSteps> = StepContext<JokeFlowState, JokeFlowSteps[M]["emits"]>;
+//         export type JokeFlowContext<M extends keyof JokeFlowSteps> = StepContext<JokeFlowState, JokeFlowSteps[M]["emits"], JokeProgress>;
 // For annotating step implementations: TypeScript does not type an overriding method's parameters.
 
 import { runtime, type EmitContext } from "./context.js";
 import { safeIdentifier } from "./emit-error.js";
 import { stateType } from "./state.js";
-import { stepSignature } from "./step-signature.js";
+import { stepSignature, streamableType } from "./step-signature.js";
 import { writeDoc, writeList, writeObjectType, type SourceWriter } from "./writer.js";
 
 export function writeStepTypes(ctx: EmitContext, w: SourceWriter): void {
@@ -32,8 +32,11 @@ export function writeStepTypes(ctx: EmitContext, w: SourceWriter): void {
   });
   w.blankLine();
   writeDoc(w, {
-    notes: [`The context step \`M\` receives, as in \`ctx: ${context}<"${example}">\`. Its \`sendEvent\` takes only the events the step emits.`],
+    notes: [
+      `The context step \`M\` receives, as in \`ctx: ${context}<"${example}">\`. Its \`sendEvent\` takes only the events the step emits, ` +
+        "and its `writeEventToStream` only the workflow's own events (not its start or stop events).",
+    ],
   });
-  const typeArguments = [stateType(ctx), `${steps}[M]["emits"]`];
+  const typeArguments = [stateType(ctx), `${steps}[M]["emits"]`, streamableType(ctx)];
   writeList(w, `export type ${context}<M extends keyof ${steps}> = ${runtime(ctx, "StepContext", true)}`, typeArguments, ";", "<>");
 }

@@ -1,4 +1,4 @@
-// Output: export abstract class JokeFlowBase extends Workflow<JokeFlowState, JokeFlowResources, { topic: string }, CritiqueReady> {
+// Output: export abstract class JokeFlowBase extends Workflow<JokeFlowState, JokeFlowResources, { topic: string }, CritiqueReady, JokeProgress | CritiqueReady> {
 //           static readonly definition: WorkflowDefinition = { ... };
 //           constructor(options?: WorkflowOptions<JokeFlowResources>) { super(JokeFlowBase.definition, options); }
 //           abstract generateJoke(ev: JokeRequested, ctx: StepContext<...>, resources: { llm: Llm }): Promise<JokeWritten | void>;
@@ -12,7 +12,7 @@ import { writeDefinition } from "./definition.js";
 import { eventRef } from "./refs.js";
 import { resourcesType } from "./resources.js";
 import { stateType } from "./state.js";
-import { stepSignature } from "./step-signature.js";
+import { stepSignature, streamedType } from "./step-signature.js";
 import { MAX_LINE, writeDoc, writeList, writeObjectType, type SourceWriter } from "./writer.js";
 
 export function writeWorkflowBase(ctx: EmitContext, w: SourceWriter): void {
@@ -34,14 +34,14 @@ export function writeWorkflowBase(ctx: EmitContext, w: SourceWriter): void {
   w.writeLine("}");
 }
 
-/** `export abstract class JokeFlowBase extends Workflow<State, Resources, StartInput, Result> {`, with the
+/** `export abstract class JokeFlowBase extends Workflow<State, Resources, StartInput, Result, Streamed> {`, with the
  * type arguments one per line when they do not fit on one. */
 function writeHeading(ctx: EmitContext, w: SourceWriter): void {
   const start = startInput(ctx);
   const startText = start === "void" ? "void" : `${objectType(start.members)}${start.orVoid ? " | void" : ""}`;
   const heading = `export abstract class ${ctx.names.base} extends ${runtime(ctx, "Workflow")}`;
-  const [state, resources, result] = [stateType(ctx), resourcesType(ctx), resultType(ctx)];
-  const oneLine = `${heading}<${[state, resources, startText, result].join(", ")}> {`;
+  const [state, resources, result, streamed] = [stateType(ctx), resourcesType(ctx), resultType(ctx), streamedType(ctx)];
+  const oneLine = `${heading}<${[state, resources, startText, result, streamed].join(", ")}> {`;
   if (oneLine.length <= MAX_LINE) {
     w.writeLine(oneLine);
     return;
@@ -53,7 +53,8 @@ function writeHeading(ctx: EmitContext, w: SourceWriter): void {
     if (start === "void") w.writeLine("void,");
     else if (start.members.length === 0) w.writeLine("Record<string, never> | void,");
     else writeObjectType(w, "", start.members, `${start.orVoid ? " | void" : ""},`);
-    w.writeLine(result);
+    w.writeLine(`${result},`);
+    w.writeLine(streamed);
   });
   w.writeLine("> {");
 }

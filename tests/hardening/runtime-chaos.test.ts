@@ -259,6 +259,10 @@ describe("runtime chaos", () => {
       }),
       { seed: SEED, numRuns: CHAOS_RUNS, endOnFailure: true },
     );
+    // One journaled run per failure kind, whatever the random plans reached before a timeout or cancel.
+    for (const how of ["throw", "unreadable", "unencodable"] as const) {
+      await runPlan({ jobs: 2, failures: [1, 0], delays: [0, 0], timeoutSeconds: null, cancelAfterMs: null, stream: true, journal: true, how: [how, how] });
+    }
     await settle();
     expect(unhandled).toEqual([]);
     // The plans reach every ending (else the property proves less than it claims).

@@ -108,3 +108,28 @@ export async function withoutFields(): Promise<void> {
   // @ts-expect-error the start event has no fields
   await new Flow().run({ extra: 1 });
 }
+
+/** The stream is typed by the spec: what steps may write, and what a reader gets. */
+export class StreamTyped extends JokeFlowBase {
+  async generateJoke(ev: JokeRequested, ctx: JokeFlowContext<"generateJoke">) {
+    ctx.writeEventToStream(new JokeProgress({ message: "thinking" }));
+    // @ts-expect-error another workflow's event cannot be written to this workflow's stream
+    ctx.writeEventToStream(new Ping());
+    // @ts-expect-error nor the start event
+    ctx.writeEventToStream(new JokeRequested({ topic: ev.topic }));
+    return new JokeWritten({ joke: ev.topic });
+  }
+  async critiqueJoke(ev: JokeWritten) {
+    return new CritiqueReady({ joke: ev.joke, critique: { text: "", score: 1 } });
+  }
+}
+
+export async function readingTheStream(): Promise<void> {
+  for await (const ev of new StreamTyped().run({ topic: "t" }).streamEvents()) {
+    const known: JokeWritten | JokeProgress | CritiqueReady = ev;
+    void known;
+    // @ts-expect-error the stream yields this workflow's events, never another's
+    const other: Ping = ev;
+    void other;
+  }
+}

@@ -194,7 +194,7 @@ steps:
   only: { accepts: Go, emits: StopEvent }
 `;
     const [file] = compile(source).files;
-    expect(heading(file!.contents)).toBe("export abstract class TinyBase extends Workflow<Record<string, never>, Record<string, never>, Record<string, never> | void, unknown> {");
+    expect(heading(file!.contents)).toBe("export abstract class TinyBase extends Workflow<Record<string, never>, Record<string, never>, Record<string, never> | void, unknown, StopEvent> {");
     expect(file!.contents).toContain("export class Go extends Event {");
   });
 });

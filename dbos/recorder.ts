@@ -71,11 +71,13 @@ export interface RecorderOptions {
   readonly sinks: Map<string, (tick: Tick) => void>;
   /** The step gates of the live runs of this process, by runId (the step wrappers look them up). */
   readonly gates: Map<string, StepGate>;
+  /** How to stop the live run of each execution in this process, by runId (a newer execution of the same run stops the stale one). */
+  readonly executions: Map<string, () => void>;
   readonly gate: CheckpointGate;
 }
 
 export function makeRecorder(options: RecorderOptions): (input: RunInput) => Promise<{ type: string; data: Record<string, unknown> }> {
-  const { flow, fingerprint, shape, warn, sinks, gates, gate } = options;
+  const { flow, fingerprint, shape, warn, sinks, gates, executions, gate } = options;
   const env = flow[WORKFLOW].env;
   const timeout = flow[WORKFLOW].timeout;
 
@@ -127,10 +129,26 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       waiters.clear();
     };
     // The live run is an ordinary in-memory run of `flow` (Workflow.prototype.run: no DbosRuntime involved).
+    // Stops this execution's live run for good: nothing of it reaches the run's sink again.
+    const stop = () => {
+      closeGate(new Error(`flowspec/dbos: run ${runId} is no longer recorded by this execution`));
+      if (sinks.get(runId) === sink) sinks.delete(runId);
+      if (gates.get(runId) === stepGate) gates.delete(runId);
+      if (executions.get(runId) === stop) executions.delete(runId);
+      if (live !== null && !live.done) live.cancel(); // its ticks go nowhere now (no sink), and its attempts are fenced
+    };
     const startLive = (input: unknown, opts: object): WorkflowHandler<any, any> => {
-      if (sinks.has(runId)) throw new Error(`flowspec/dbos: run ${runId} is already live in this process`);
+      // DBOS dispatches a run only to the execution that owns it. An older execution of the same run
+      // in this process (it lost the run while Postgres was unreachable, say) is stale: it parks at its
+      // next write. Stop its live run first, so none of its ticks reach this execution's journal.
+      const stale = executions.get(runId);
+      if (stale !== undefined) {
+        warn(`flowspec/dbos: run ${runId} was dispatched again to this process; its stale execution stops`);
+        stale();
+      }
       sinks.set(runId, sink);
       gates.set(runId, stepGate);
+      executions.set(runId, stop);
       const handler = (Workflow.prototype.run as (this: unknown, input: unknown, options: object) => WorkflowHandler<any, any>).call(flow, input, opts);
       armDeadline(handler);
       // A live run that ended without a tick (the driver caught an internal error) must still end
@@ -290,11 +308,9 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       await DBOS.closeStream(STREAM_KEY);
     } finally {
       if (deadline !== null) clearTimeout(deadline);
-      // No step body starts once the run is no longer recorded here (it ended, was cancelled, or this worker lost it).
-      closeGate(new Error(`flowspec/dbos: run ${runId} is no longer recorded by this process`));
-      if (live !== null && !live.done) live.cancel(); // the live run ends on the same tick; defensive (and on errors)
-      if (sinks.get(runId) === sink) sinks.delete(runId);
-      if (gates.get(runId) === stepGate) gates.delete(runId);
+      // No step body starts once the run is no longer recorded here (it ended, was cancelled, or this
+      // execution lost it); the live run ends on the same tick (defensive, and on errors).
+      stop();
     }
     if (end.kind === "result") return end.result;
     throw toDbosError(end.error);

@@ -101,6 +101,8 @@ export class DbosRuntime implements WorkflowRuntime {
   private readonly sinks = new Map<string, (tick: Tick) => void>();
   /** Live runs of this process: the gate each step body passes before it runs (`commitBeforeSteps`). */
   private readonly gates = new Map<string, StepGate>();
+  /** Live runs of this process: how to stop each one's execution (a newer execution of the run stops the stale one). */
+  private readonly executions = new Map<string, () => void>();
 
   /** @internal Called by the workflow's constructor (`new X({ runtime })`); returns its tick sink. */
   attach(flow: AnyFlow): TickSink {
@@ -116,7 +118,7 @@ export class DbosRuntime implements WorkflowRuntime {
     const reg: Registered = { flow, name, shape, fingerprint, queue: `${this.queuePrefix}.${name}.${fingerprint}`, fn: null };
     const gate = { strict: this.options.commitBeforeSteps ?? true, lagMs: this.options.maxCheckpointLagMs ?? 1000 };
     if (!(Number.isFinite(gate.lagMs) && gate.lagMs >= 0)) throw new TypeError(`DbosRuntime: maxCheckpointLagMs must be a number >= 0, got ${String(gate.lagMs)}`);
-    reg.fn = DBOS.registerWorkflow(makeRecorder({ flow, fingerprint: reg.fingerprint, shape, sinks: this.sinks, gates: this.gates, gate, warn: (m) => this.log.warn(m) }), {
+    reg.fn = DBOS.registerWorkflow(makeRecorder({ flow, fingerprint: reg.fingerprint, shape, sinks: this.sinks, gates: this.gates, executions: this.executions, gate, warn: (m) => this.log.warn(m) }), {
       name: `flowspec.${name}`,
       maxRecoveryAttempts: 10,
     }) as (input: RunInput) => Promise<unknown>;
@@ -199,7 +201,7 @@ export class DbosRuntime implements WorkflowRuntime {
         listenQueues: worker ? queues : [],
         systemDatabaseIdleTransactionTimeoutMs: this.options.idleTransactionTimeoutMs ?? 10_000,
       } as Parameters<typeof DBOS.setConfig>[0]);
-      const pool = new pg.Pool({ connectionString: url, max: 3 });
+      const pool = new pg.Pool({ connectionString: url, max: 4 });
       pool.on("error", (e) => this.log.warn(`flowspec/dbos: pool: ${e.message}`)); // an idle client's error must not crash the process
       this.pool = pool;
       // A worker's heartbeat row exists before DBOS dequeues anything, so no run is ever on an

@@ -8,9 +8,10 @@ import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, dropDatabase, postgresProblem, sql, startChild, stopChild, type Child } from "./support/harness.js";
+import { createDatabase, dropDatabase, holdPostgres, postgresProblem, sql, startChild, stopChild, type Child } from "./support/harness.js";
 
 const problem = await postgresProblem();
+const releases: (() => void)[] = [];
 if (problem !== null && process.env.CI === "true") {
   describe("flowspec/dbos semantics", () => {
     it("needs Postgres under CI", () => {
@@ -53,14 +54,16 @@ describe.skipIf(problem !== null)("flowspec/dbos semantics (Postgres, child proc
 
   beforeAll(async () => {
     rmSync(sideFile, { force: true });
+    releases.push(await holdPostgres("shared")); // the outage test stops Postgres: not while this file uses it
     db = await createDatabase();
     // The main cluster (appName "flowspec", strict checkpoints): two workers with workerConcurrency 8.
     await Promise.all(["s1", "s2"].map((who) => worker(who, { FLOWSPEC_WORKER_CONCURRENCY: "8", FLOWSPEC_CHECK_COMMIT: "1" }).waitFor((m) => m.type === "ready", 60_000)));
-  }, 90_000);
+  }, 300_000); // may wait for the outage test to give Postgres back
 
   afterAll(async () => {
     await Promise.all(children.map((c) => stopChild(c).catch(() => undefined)));
     if (db !== undefined) await dropDatabase(db.name).catch((e) => console.warn(`could not drop ${db.name}: ${e.message}`));
+    for (const release of releases.splice(0)) release();
     rmSync(sideFile, { force: true });
   }, 30_000);
 
@@ -125,6 +128,22 @@ describe.skipIf(problem !== null)("flowspec/dbos semantics (Postgres, child proc
     expect(queues.filter((q) => q.startsWith("green.")).length).toBe(3);
   }, 90_000);
 
+  it("a run dispatched again to the process that runs it (a peer recovered it) continues there: the stale execution stops", async () => {
+    await worker("solo-1", { FLOWSPEC_APP: "solo", FLOWSPEC_FLOWS: "hitl" }).waitFor((m) => m.type === "ready", 60_000);
+    const c = client("redispatch", { FLOWSPEC_APP: "solo", FLOWSPEC_RUN_ID: "redispatch-1" });
+    const asked = await c.waitFor((m) => m.type === "asked", 30_000);
+    expect(asked.owner).toBe("solo-1");
+    // What a peer's recovery does (DBOS recoverPendingWorkflows): back on its queue, unowned. solo-1 is the only worker of its app.
+    await sql(db.url, `UPDATE dbos.workflow_status SET status = 'ENQUEUED', owner_xid = NULL, started_at_epoch_ms = NULL WHERE workflow_uuid = 'redispatch-1'`);
+    const end = Date.now() + 20_000;
+    while ((await sql(db.url, `SELECT status FROM dbos.workflow_status WHERE workflow_uuid = 'redispatch-1'`))[0].status === "ENQUEUED" && Date.now() < end) await sleep(50);
+    c.send({ type: "go" });
+    const { out } = await c.waitFor((m) => m.type === "done", 30_000);
+    expect(out.result.value).toEqual({ answer: "again", by: "solo-1" });
+    expect(out.status).toBe("completed");
+    expect(sideEffects().filter((e) => e.runId === "redispatch-1" && e.what === "ask").length).toBe(1);
+  }, 90_000);
+
   it("commitBeforeSteps: by default a step body starts only once its triggering event is checkpointed; with false it may start before", async () => {
     // The `process` bodies of the two fan loads above asked Postgres, first thing, whether the event that triggered them was checkpointed.
     const commits = sideEffects().filter((e) => e.what.startsWith("commit:"));
@@ -151,12 +170,14 @@ describe.skipIf(problem !== null)("flowspec/dbos version gap and deadlines (Post
   };
 
   beforeAll(async () => {
+    releases.push(await holdPostgres("shared")); // the outage test stops Postgres: not while this file uses it
     db = await createDatabase();
-  }, 30_000);
+  }, 300_000); // may wait for the outage test to give Postgres back
 
   afterAll(async () => {
     await Promise.all(children.map((c) => stopChild(c).catch(() => undefined)));
     if (db !== undefined) await dropDatabase(db.name).catch((e) => console.warn(`could not drop ${db.name}: ${e.message}`));
+    for (const release of releases.splice(0)) release();
   }, 30_000);
 
   it("a run queued for a version no live worker serves says so, is logged once, and its timeout counts while it waits", async () => {

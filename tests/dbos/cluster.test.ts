@@ -6,9 +6,10 @@ import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, dropDatabase, postgresProblem, sql, startChild, stopChild, type Child } from "./support/harness.js";
+import { createDatabase, dropDatabase, holdPostgres, postgresProblem, sql, startChild, stopChild, type Child } from "./support/harness.js";
 
 const problem = await postgresProblem();
+const releases: (() => void)[] = [];
 if (problem !== null && process.env.CI === "true") {
   describe("flowspec/dbos", () => {
     it("needs Postgres under CI", () => {
@@ -71,14 +72,16 @@ describe.skipIf(problem !== null)("flowspec/dbos (Postgres, child processes)", (
 
   beforeAll(async () => {
     rmSync(sideFile, { force: true });
+    releases.push(await holdPostgres("shared")); // the outage test stops Postgres: not while this file uses it
     db = await createDatabase();
     // Three workers launching together on a fresh database (the migration race is serialized by flowspec).
     await Promise.all(["w1", "w2", "w3"].map((who) => startWorker(who).waitFor((m) => m.type === "ready", 60_000)));
-  }, 90_000);
+  }, 300_000); // may wait for the outage test to give Postgres back
 
   afterAll(async () => {
     await Promise.all(children.map((c) => stopChild(c).catch(() => undefined)));
     if (db !== undefined) await dropDatabase(db.name).catch((e) => console.warn(`could not drop ${db.name}: ${e.message}`));
+    for (const release of releases.splice(0)) release();
     rmSync(sideFile, { force: true });
   }, 30_000);
 

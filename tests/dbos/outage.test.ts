@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, dropDatabase, postgresProblem, sql, startChild, stopChild, type Child } from "./support/harness.js";
+import { createDatabase, dropDatabase, holdPostgres, postgresProblem, sql, startChild, stopChild, type Child } from "./support/harness.js";
 
 const problem = await postgresProblem();
 if (problem !== null && process.env.CI === "true") {
@@ -80,18 +80,23 @@ describe.skipIf(problem !== null || !controllable)("flowspec/dbos: a 10 s Postgr
     return c;
   };
 
+  let release: (() => void) | null = null;
+
   beforeAll(async () => {
     rmSync(sideFile, { force: true });
+    // Postgres is shared: stop it only once no other DBOS test (of this run or another) uses it.
+    release = await holdPostgres("exclusive", 500_000);
     await ensurePostgresUp();
     db = await createDatabase();
     await Promise.all(["o1", "o2", "o3"].map((who) => start("worker.ts", { FLOWSPEC_WHO: who, FLOWSPEC_FLOWS: "fan" }).waitFor((m) => m.type === "ready", 60_000)));
-  }, 90_000);
+  }, 600_000);
 
   afterAll(async () => {
     await ensurePostgresUp(); // never leave Postgres stopped
     await Promise.all(children.map((c) => stopChild(c).catch(() => undefined)));
     if (db !== undefined) await dropDatabase(db.name).catch((e) => console.warn(`could not drop ${db.name}: ${e.message}`));
     rmSync(sideFile, { force: true });
+    release?.();
   }, 90_000);
 
   it("every run completes, each outcome journaled once, no body starts before its event is checkpointed, no run stuck", async () => {
@@ -156,6 +161,12 @@ describe.skipIf(problem !== null || !controllable)("flowspec/dbos: a 10 s Postgr
     for (const b of bodies) byKey.set(`${b.runId} ${b.what}`, [...(byKey.get(`${b.runId} ${b.what}`) ?? []), b.who]);
     const twice = [...byKey].filter(([, whos]) => whos.length > 1);
     const workers = await sql<{ executor_id: string }>(db.url, `SELECT executor_id FROM flowspec.workers WHERE heartbeat_at > now() - interval '5 seconds' ORDER BY executor_id`);
+    const reaps = children.flatMap((ch) => ch.messages.filter((m) => m.type === "reaped").map((m) => `${m.dead} by ${ch.messages.find((x) => x.type === "ready")?.who} (${m.runs} runs)`));
+    const redispatched = children.reduce((n, ch) => n + ch.stderr().split("\n").filter((l) => l.includes("was dispatched again")).length, 0);
+    const reRegistered = children.reduce((n, ch) => n + ch.stderr().split("\n").filter((l) => l.includes("had been reaped by a peer")).length, 0);
+    console.log(
+      `[tests/dbos] outage: reaped ${reaps.length ? reaps.join(", ") : "none"}; ${reRegistered} re-registered; ${redispatched} runs dispatched again to the process running them`,
+    );
     console.log(
       `[tests/dbos] outage: Postgres down ${startedAt - stoppedAt} ms (back ${upAt - startedAt} ms later); ${bodies.length} process bodies for ${RUNS * BRANCHES} steps; ` +
         `${during.length} started while Postgres was down; ${twice.length} ran twice${twice.length ? ` (${twice.slice(0, 5).map(([k, w]) => `${k} on ${w.join("+")}`).join("; ")}${twice.length > 5 ? "; …" : ""})` : ""}; ` +

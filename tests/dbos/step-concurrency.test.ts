@@ -7,9 +7,10 @@ import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, dropDatabase, postgresProblem, startChild, stopChild, type Child } from "./support/harness.js";
+import { createDatabase, dropDatabase, holdPostgres, postgresProblem, startChild, stopChild, type Child } from "./support/harness.js";
 
 const problem = await postgresProblem();
+const releases: (() => void)[] = [];
 const CAP = 3;
 const RUNS = 12;
 const BRANCHES = 8; // 12 runs × 8 branches: up to 96 bodies at once without a cap
@@ -36,12 +37,14 @@ describe.skipIf(problem !== null)("flowspec/dbos stepConcurrency (Postgres, chil
   const files: string[] = [];
 
   beforeAll(async () => {
+    releases.push(await holdPostgres("shared")); // the outage test stops Postgres: not while this file uses it
     db = await createDatabase();
-  }, 30_000);
+  }, 300_000); // may wait for the outage test to give Postgres back
 
   afterAll(async () => {
     await Promise.all(children.map((c) => stopChild(c).catch(() => undefined)));
     if (db) await dropDatabase(db.name).catch(() => undefined);
+    for (const release of releases.splice(0)) release();
     for (const f of files) rmSync(f, { force: true });
   }, 30_000);
 

@@ -4,6 +4,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
@@ -33,6 +36,8 @@ export async function sql<T = any>(url: string, text: string, values?: unknown[]
 
 /** Why Postgres tests cannot run here, or null when they can. */
 export async function postgresProblem(): Promise<string | null> {
+  // The outage test may have stopped Postgres on purpose: wait for it to give Postgres back.
+  for (let i = 0; i < 3000 && holders("x").length > 0; i++) await new Promise((r) => setTimeout(r, 200));
   try {
     await sql(BASE_URL, "SELECT 1");
     return null;
@@ -112,4 +117,58 @@ export async function stopChild(c: Child): Promise<void> {
   const t = setTimeout(() => c.child.kill("SIGKILL"), 5000);
   await c.exited;
   clearTimeout(t);
+}
+
+// ---- Postgres as a shared resource: the outage test stops it, so it takes it exclusively.
+// A readers-writer lock across processes (vitest forks, and other test runs on this machine): one
+// file per holder in a shared folder, named `s-` (shared) or `x-` (exclusive) plus the holder's pid;
+// a holder whose process is gone no longer counts. A waiting exclusive holder blocks new shared ones.
+
+const LOCKS = join(tmpdir(), "flowspec-dbos-postgres-locks");
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+const holders = (kind: "s" | "x", except?: string) =>
+  (existsSync(LOCKS) ? readdirSync(LOCKS) : []).filter((f) => f.startsWith(`${kind}-`) && f !== except && alive(Number(f.split("-")[1])));
+
+/**
+ * Holds Postgres until the returned function is called: `shared` for tests that use it, `exclusive`
+ * for a test that stops it (it waits until no shared holder is left). Waits at most `timeoutMs`.
+ */
+export async function holdPostgres(kind: "shared" | "exclusive", timeoutMs = 600_000): Promise<() => void> {
+  mkdirSync(LOCKS, { recursive: true });
+  const end = Date.now() + timeoutMs;
+  const wait = async () => {
+    if (Date.now() > end) throw new Error(`holdPostgres(${kind}): gave up after ${timeoutMs} ms (holders: ${readdirSync(LOCKS).join(", ")})`);
+    await new Promise((r) => setTimeout(r, 200));
+  };
+  const name = `${kind === "shared" ? "s" : "x"}-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const file = join(LOCKS, name);
+  const release = () => rmSync(file, { force: true });
+  if (kind === "exclusive") {
+    writeFileSync(file, "");
+    process.once("exit", release);
+    try {
+      while (holders("s").length > 0 || holders("x", name).some((other) => other < name)) await wait();
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return release;
+  }
+  for (;;) {
+    while (holders("x").length > 0) await wait();
+    writeFileSync(file, "");
+    if (holders("x").length === 0) {
+      process.once("exit", release);
+      return release;
+    }
+    release();
+    await wait();
+  }
 }

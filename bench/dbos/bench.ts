@@ -1,5 +1,7 @@
-// flowspec/dbos benchmark: I/O-bound fan-out throughput over 1, 2 and 4 worker processes, and the
-// per-step overhead of DBOS against the SQLite journal and the in-memory runtime.
+// flowspec/dbos benchmark: the per-step cost of flowspec/dbos against raw DBOS Transact doing the
+// same steps on the same Postgres (both durability modes, ratios printed), the per-step overhead
+// against the SQLite journal and the in-memory runtime, and I/O-bound fan-out throughput over 1, 2
+// and 4 worker processes.
 //
 //   node --no-deprecation --import ./tests/dbos/support/register.mjs bench/dbos/bench.ts
 //
@@ -11,6 +13,14 @@
 //   BENCH_WORKER_CONCURRENCY=8   runs at once per worker process (queue workerConcurrency)
 //   BENCH_RUNS_PER_WORKER=60     runs enqueued per worker process (so each size runs about as long)
 //   BENCH_OVERHEAD_BRANCHES=200  branches of the zero-wait run used for the per-step overhead
+//   BENCH_LOAD_RUNS=8            zero-wait runs at once for the "under load" rows (group commit across runs)
+//   BENCH_LOAD_BRANCHES=50       branches of each of those runs
+//
+// Raw DBOS vs flowspec/dbos: one worker process runs both: `bench.rawFan` (tests/dbos/fixtures/
+// worker.ts, FLOWSPEC_RAW=1) is the same fan-out written with DBOS.runStep (init, then per item a
+// process step and a collect step, 4 items at a time: 1 + 2 × branches checkpointed steps, the
+// flowspec run's step attempts). Each run is timed from its dispatch on the worker to its recorded
+// completion (workflow_status timestamps), so neither side pays queue or result polling.
 //
 // The worker processes are tests/dbos/fixtures/worker.ts (the documented worker script); this
 // process is the client (`worker: false`). Throughput counts runs from first enqueue to last result.
@@ -18,7 +28,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDatabase, dropDatabase, postgresProblem, startChild, stopChild, type Child } from "../../tests/dbos/support/harness.js";
+import { createDatabase, dropDatabase, postgresProblem, sql, startChild, stopChild, type Child } from "../../tests/dbos/support/harness.js";
 
 process.env.FLOWSPEC_STEP_MS = "0"; // this process's own flows (in-memory, SQLite) measure overhead only
 const { Fan, itemsOf } = await import("../../tests/dbos/fixtures/flows.js");
@@ -31,6 +41,8 @@ const BRANCHES = Number(process.env.BENCH_BRANCHES ?? 10);
 const CONC = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 8);
 const PER_WORKER = Number(process.env.BENCH_RUNS_PER_WORKER ?? 60);
 const OVER = Number(process.env.BENCH_OVERHEAD_BRANCHES ?? 200);
+const LOAD_RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 8);
+const LOAD_BRANCHES = Number(process.env.BENCH_LOAD_BRANCHES ?? 50);
 
 const problem = await postgresProblem();
 if (problem !== null) {
@@ -102,7 +114,63 @@ try {
     return ws;
   };
 
-  // Overhead: one worker, zero-wait steps.
+  // Raw DBOS Transact vs flowspec/dbos, zero-wait steps, in each durability mode: one worker process runs both.
+  /** Milliseconds from dispatch on the worker to recorded completion, per run. */
+  const execMs = async (ids: string[]) => {
+    const rows = await sql<{ id: string; created: string; started: string | null; updated: string }>(
+      db.url,
+      `SELECT workflow_uuid AS id, created_at AS created, started_at_epoch_ms AS started, updated_at AS updated FROM dbos.workflow_status WHERE workflow_uuid = ANY($1::text[])`,
+      [ids],
+    );
+    return rows.map((r) => ({ start: Number(r.started ?? r.created), end: Number(r.updated) }));
+  };
+  const span = (xs: { start: number; end: number }[]) => Math.max(...xs.map((x) => x.end)) - Math.min(...xs.map((x) => x.start));
+  const modes: { mode: string; raw: number; ours: number; rawLoad: number; oursLoad: number }[] = [];
+  for (const [mode, commit] of [["commitBeforeSteps: true (default)", "1"], ["commitBeforeSteps: false", "0"]] as const) {
+    const [w] = (() => {
+      const ws = [startChild("worker.ts", { FLOWSPEC_PG_URL: db.url, FLOWSPEC_WHO: `raw-${commit}`, FLOWSPEC_STEP_MS: "0", FLOWSPEC_RAW: "1", FLOWSPEC_COMMIT: commit, FLOWSPEC_FLOWS: "fan", FLOWSPEC_WORKER_CONCURRENCY: String(Math.max(CONC, LOAD_RUNS)) })];
+      children.push(...ws);
+      return ws;
+    })();
+    await w!.waitFor((m) => m.type === "ready", 60_000);
+    let seq = 0;
+    const raw = async (branches: number) => {
+      const runId = `raw-${commit}-${seq++}`;
+      w!.send({ type: "raw", runId, branches });
+      await w!.waitFor((m) => m.type === "raw-done" && m.runId === runId, 120_000);
+      return runId;
+    };
+    const ours = async (branches: number) => {
+      const runId = `ours-${commit}-${seq++}`;
+      await fan.run({ items: itemsOf(0, branches) }, { runId });
+      return runId;
+    };
+    await raw(OVER);
+    await ours(OVER); // warm-up
+    const rawIds: string[] = [];
+    const ourIds: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      rawIds.push(await raw(OVER));
+      ourIds.push(await ours(OVER));
+    }
+    const perStep = async (ids: string[]) => median((await execMs(ids)).map((x) => (x.end - x.start) / stepsOf(OVER)));
+    // Under load: LOAD_RUNS runs at once (each run checkpoints its own batches; DBOS commits each run's steps).
+    const rawLoad = await Promise.all(Array.from({ length: LOAD_RUNS }, () => raw(LOAD_BRANCHES)));
+    const ourLoad = await Promise.all(Array.from({ length: LOAD_RUNS }, () => ours(LOAD_BRANCHES)));
+    const loadPerStep = async (ids: string[]) => span(await execMs(ids)) / (LOAD_RUNS * stepsOf(LOAD_BRANCHES));
+    modes.push({ mode, raw: await perStep(rawIds), ours: await perStep(ourIds), rawLoad: await loadPerStep(rawLoad), oursLoad: await loadPerStep(ourLoad) });
+    await stopChild(w!);
+  }
+  const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
+  print(
+    `Raw DBOS Transact vs flowspec/dbos, per step (zero-wait steps, one worker; one run of 1 + 2 × ${OVER} steps; under load: ${LOAD_RUNS} runs × ${1 + 2 * LOAD_BRANCHES} steps at once, wall / steps)`,
+    [
+      ["flowspec mode", "raw DBOS", "flowspec/dbos", "ratio", "raw DBOS, load", "flowspec/dbos, load", "ratio, load"],
+      ...modes.map((m) => [m.mode, us(m.raw), us(m.ours), `${(m.ours / m.raw).toFixed(2)}×`, us(m.rawLoad), us(m.oursLoad), `${(m.oursLoad / m.rawLoad).toFixed(2)}×`]),
+    ],
+  );
+
+  // Overhead: one worker, zero-wait steps, end to end from this client process.
   let ws = await startWorkers(1, 0);
   for (let i = 0; i < 2; i++) await fan.run({ items: itemsOf(i, OVER) }, { runId: `dbos-warm-${i}` });
   const per: number[] = [];

@@ -9,6 +9,7 @@ export const DERIVED_WORKFLOW_NAMES = {
   resources: { suffix: "Resources", what: "the resources type" },
   steps: { suffix: "Steps", what: "the steps interface" },
   context: { suffix: "Context", what: "the step context type" },
+  streamable: { suffix: "Streamable", what: "the streamable events type" },
 } as const;
 
 export type WorkflowNames = { readonly workflow: string } & { readonly [K in keyof typeof DERIVED_WORKFLOW_NAMES]: string };

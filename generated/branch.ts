@@ -85,6 +85,12 @@ export interface BranchFlowResources {
 }
 
 /**
+ * The events a step may write to the run's stream: the workflow's own events but its start and stop
+ * events.
+ */
+export type BranchFlowStreamable = BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event;
+
+/**
  * Takes branch A or branch B, each two steps long.
  *
  * Generated from the spec. Extend it in your own `BranchFlow` class, with one method per step.
@@ -104,7 +110,7 @@ export abstract class BranchFlowBase extends Workflow<
   BranchFlowResources,
   void,
   unknown,
-  BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event | StopEvent
+  BranchFlowStreamable | StopEvent
 > {
   static readonly definition: WorkflowDefinition = {
     name: "BranchFlow",
@@ -175,28 +181,28 @@ export abstract class BranchFlowBase extends Workflow<
 
   abstract start(
     ev: StartEvent,
-    ctx: StepContext<Record<string, never>, BranchA1Event | BranchB1Event, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>,
+    ctx: StepContext<Record<string, never>, BranchA1Event | BranchB1Event, BranchFlowStreamable>,
     resources: { coin: Coin },
   ): Promise<BranchA1Event | BranchB1Event | void>;
 
   abstract stepA1(
     ev: BranchA1Event,
-    ctx: StepContext<Record<string, never>, BranchA2Event, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>,
+    ctx: StepContext<Record<string, never>, BranchA2Event, BranchFlowStreamable>,
   ): Promise<BranchA2Event | void>;
 
   abstract stepB1(
     ev: BranchB1Event,
-    ctx: StepContext<Record<string, never>, BranchB2Event, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>,
+    ctx: StepContext<Record<string, never>, BranchB2Event, BranchFlowStreamable>,
   ): Promise<BranchB2Event | void>;
 
   abstract stepA2(
     ev: BranchA2Event,
-    ctx: StepContext<Record<string, never>, StopEvent, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>,
+    ctx: StepContext<Record<string, never>, StopEvent, BranchFlowStreamable>,
   ): Promise<StopEvent | void>;
 
   abstract stepB2(
     ev: BranchB2Event,
-    ctx: StepContext<Record<string, never>, StopEvent, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>,
+    ctx: StepContext<Record<string, never>, StopEvent, BranchFlowStreamable>,
   ): Promise<StopEvent | void>;
 }
 
@@ -209,35 +215,35 @@ export interface BranchFlowSteps {
   start: {
     event: StartEvent;
     emits: BranchA1Event | BranchB1Event;
-    ctx: StepContext<Record<string, never>, BranchA1Event | BranchB1Event, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>;
+    ctx: StepContext<Record<string, never>, BranchA1Event | BranchB1Event, BranchFlowStreamable>;
     resources: { coin: Coin };
     returns: Promise<BranchA1Event | BranchB1Event | void>;
   };
   stepA1: {
     event: BranchA1Event;
     emits: BranchA2Event;
-    ctx: StepContext<Record<string, never>, BranchA2Event, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>;
+    ctx: StepContext<Record<string, never>, BranchA2Event, BranchFlowStreamable>;
     resources: never;
     returns: Promise<BranchA2Event | void>;
   };
   stepB1: {
     event: BranchB1Event;
     emits: BranchB2Event;
-    ctx: StepContext<Record<string, never>, BranchB2Event, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>;
+    ctx: StepContext<Record<string, never>, BranchB2Event, BranchFlowStreamable>;
     resources: never;
     returns: Promise<BranchB2Event | void>;
   };
   stepA2: {
     event: BranchA2Event;
     emits: StopEvent;
-    ctx: StepContext<Record<string, never>, StopEvent, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>;
+    ctx: StepContext<Record<string, never>, StopEvent, BranchFlowStreamable>;
     resources: never;
     returns: Promise<StopEvent | void>;
   };
   stepB2: {
     event: BranchB2Event;
     emits: StopEvent;
-    ctx: StepContext<Record<string, never>, StopEvent, BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event>;
+    ctx: StepContext<Record<string, never>, StopEvent, BranchFlowStreamable>;
     resources: never;
     returns: Promise<StopEvent | void>;
   };
@@ -251,5 +257,5 @@ export interface BranchFlowSteps {
 export type BranchFlowContext<M extends keyof BranchFlowSteps> = StepContext<
   Record<string, never>,
   BranchFlowSteps[M]["emits"],
-  BranchA1Event | BranchA2Event | BranchB1Event | BranchB2Event
+  BranchFlowStreamable
 >;

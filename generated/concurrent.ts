@@ -108,6 +108,18 @@ export class StepCCompleteEvent extends Event {
 }
 
 /**
+ * The events a step may write to the run's stream: the workflow's own events but its start and stop
+ * events.
+ */
+export type ConcurrentFlowStreamable =
+  | StepAEvent
+  | StepBEvent
+  | StepCEvent
+  | StepACompleteEvent
+  | StepBCompleteEvent
+  | StepCCompleteEvent;
+
+/**
  * Runs three queries side by side and waits for all three results.
  *
  * Generated from the spec. Extend it in your own `ConcurrentFlow` class, with one method per step.
@@ -127,7 +139,7 @@ export abstract class ConcurrentFlowBase extends Workflow<
   Record<string, never>,
   void,
   unknown,
-  StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent | StopEvent
+  ConcurrentFlowStreamable | StopEvent
 > {
   static readonly definition: WorkflowDefinition = {
     name: "ConcurrentFlow",
@@ -207,28 +219,28 @@ export abstract class ConcurrentFlowBase extends Workflow<
 
   abstract start(
     ev: StartEvent,
-    ctx: StepContext<Record<string, never>, StepAEvent | StepBEvent | StepCEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>,
+    ctx: StepContext<Record<string, never>, StepAEvent | StepBEvent | StepCEvent, ConcurrentFlowStreamable>,
   ): Promise<StepAEvent | StepBEvent | StepCEvent | void>;
 
   abstract stepA(
     ev: StepAEvent,
-    ctx: StepContext<Record<string, never>, StepACompleteEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>,
+    ctx: StepContext<Record<string, never>, StepACompleteEvent, ConcurrentFlowStreamable>,
   ): Promise<StepACompleteEvent | void>;
 
   abstract stepB(
     ev: StepBEvent,
-    ctx: StepContext<Record<string, never>, StepBCompleteEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>,
+    ctx: StepContext<Record<string, never>, StepBCompleteEvent, ConcurrentFlowStreamable>,
   ): Promise<StepBCompleteEvent | void>;
 
   abstract stepC(
     ev: StepCEvent,
-    ctx: StepContext<Record<string, never>, StepCCompleteEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>,
+    ctx: StepContext<Record<string, never>, StepCCompleteEvent, ConcurrentFlowStreamable>,
   ): Promise<StepCCompleteEvent | void>;
 
   /** Collects the three results (C, A, B order) with ctx.collectEvents, then stops. */
   abstract stepThree(
     ev: StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent,
-    ctx: StepContext<Record<string, never>, StopEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>,
+    ctx: StepContext<Record<string, never>, StopEvent, ConcurrentFlowStreamable>,
   ): Promise<StopEvent | void>;
 }
 
@@ -240,28 +252,28 @@ export interface ConcurrentFlowSteps {
   start: {
     event: StartEvent;
     emits: StepAEvent | StepBEvent | StepCEvent;
-    ctx: StepContext<Record<string, never>, StepAEvent | StepBEvent | StepCEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>;
+    ctx: StepContext<Record<string, never>, StepAEvent | StepBEvent | StepCEvent, ConcurrentFlowStreamable>;
     resources: never;
     returns: Promise<StepAEvent | StepBEvent | StepCEvent | void>;
   };
   stepA: {
     event: StepAEvent;
     emits: StepACompleteEvent;
-    ctx: StepContext<Record<string, never>, StepACompleteEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>;
+    ctx: StepContext<Record<string, never>, StepACompleteEvent, ConcurrentFlowStreamable>;
     resources: never;
     returns: Promise<StepACompleteEvent | void>;
   };
   stepB: {
     event: StepBEvent;
     emits: StepBCompleteEvent;
-    ctx: StepContext<Record<string, never>, StepBCompleteEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>;
+    ctx: StepContext<Record<string, never>, StepBCompleteEvent, ConcurrentFlowStreamable>;
     resources: never;
     returns: Promise<StepBCompleteEvent | void>;
   };
   stepC: {
     event: StepCEvent;
     emits: StepCCompleteEvent;
-    ctx: StepContext<Record<string, never>, StepCCompleteEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>;
+    ctx: StepContext<Record<string, never>, StepCCompleteEvent, ConcurrentFlowStreamable>;
     resources: never;
     returns: Promise<StepCCompleteEvent | void>;
   };
@@ -269,7 +281,7 @@ export interface ConcurrentFlowSteps {
   stepThree: {
     event: StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent;
     emits: StopEvent;
-    ctx: StepContext<Record<string, never>, StopEvent, StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent>;
+    ctx: StepContext<Record<string, never>, StopEvent, ConcurrentFlowStreamable>;
     resources: never;
     returns: Promise<StopEvent | void>;
   };
@@ -283,5 +295,5 @@ export interface ConcurrentFlowSteps {
 export type ConcurrentFlowContext<M extends keyof ConcurrentFlowSteps> = StepContext<
   Record<string, never>,
   ConcurrentFlowSteps[M]["emits"],
-  StepAEvent | StepBEvent | StepCEvent | StepACompleteEvent | StepBCompleteEvent | StepCCompleteEvent
+  ConcurrentFlowStreamable
 >;

@@ -122,6 +122,12 @@ export interface DocumentFlowResources {
 }
 
 /**
+ * The events a step may write to the run's stream: the workflow's own events but its start and stop
+ * events.
+ */
+export type DocumentFlowStreamable = ParseDocEvent | ExtractDataEvent;
+
+/**
  * Parses a document, extracts typed records from it and analyzes them.
  *
  * Generated from the spec. Extend it in your own `DocumentFlow` class, with one method per step.
@@ -145,7 +151,7 @@ export abstract class DocumentFlowBase extends Workflow<
   DocumentFlowResources,
   { file_path: string; output_file?: string },
   AnalysisReady,
-  ParseDocEvent | ExtractDataEvent | AnalysisReady
+  DocumentFlowStreamable | AnalysisReady
 > {
   static readonly definition: WorkflowDefinition = {
     name: "DocumentFlow",
@@ -206,21 +212,21 @@ export abstract class DocumentFlowBase extends Workflow<
   /** Parses the input document. */
   abstract parseDocument(
     ev: DocumentSubmitted,
-    ctx: StepContext<Record<string, never>, ParseDocEvent, ParseDocEvent | ExtractDataEvent>,
+    ctx: StepContext<Record<string, never>, ParseDocEvent, DocumentFlowStreamable>,
     resources: { parser: DocumentParser },
   ): Promise<ParseDocEvent | void>;
 
   /** Extracts data from the parsed document. */
   abstract extractData(
     ev: ParseDocEvent,
-    ctx: StepContext<Record<string, never>, ExtractDataEvent, ParseDocEvent | ExtractDataEvent>,
+    ctx: StepContext<Record<string, never>, ExtractDataEvent, DocumentFlowStreamable>,
     resources: { extractor: Extractor },
   ): Promise<ExtractDataEvent | void>;
 
   /** Analyzes and formats the extracted results. */
   abstract analyzeResults(
     ev: ExtractDataEvent,
-    ctx: StepContext<Record<string, never>, AnalysisReady, ParseDocEvent | ExtractDataEvent>,
+    ctx: StepContext<Record<string, never>, AnalysisReady, DocumentFlowStreamable>,
   ): Promise<AnalysisReady | void>;
 }
 
@@ -234,7 +240,7 @@ export interface DocumentFlowSteps {
   parseDocument: {
     event: DocumentSubmitted;
     emits: ParseDocEvent;
-    ctx: StepContext<Record<string, never>, ParseDocEvent, ParseDocEvent | ExtractDataEvent>;
+    ctx: StepContext<Record<string, never>, ParseDocEvent, DocumentFlowStreamable>;
     resources: { parser: DocumentParser };
     returns: Promise<ParseDocEvent | void>;
   };
@@ -242,7 +248,7 @@ export interface DocumentFlowSteps {
   extractData: {
     event: ParseDocEvent;
     emits: ExtractDataEvent;
-    ctx: StepContext<Record<string, never>, ExtractDataEvent, ParseDocEvent | ExtractDataEvent>;
+    ctx: StepContext<Record<string, never>, ExtractDataEvent, DocumentFlowStreamable>;
     resources: { extractor: Extractor };
     returns: Promise<ExtractDataEvent | void>;
   };
@@ -250,7 +256,7 @@ export interface DocumentFlowSteps {
   analyzeResults: {
     event: ExtractDataEvent;
     emits: AnalysisReady;
-    ctx: StepContext<Record<string, never>, AnalysisReady, ParseDocEvent | ExtractDataEvent>;
+    ctx: StepContext<Record<string, never>, AnalysisReady, DocumentFlowStreamable>;
     resources: never;
     returns: Promise<AnalysisReady | void>;
   };
@@ -264,5 +270,5 @@ export interface DocumentFlowSteps {
 export type DocumentFlowContext<M extends keyof DocumentFlowSteps> = StepContext<
   Record<string, never>,
   DocumentFlowSteps[M]["emits"],
-  ParseDocEvent | ExtractDataEvent
+  DocumentFlowStreamable
 >;

@@ -161,6 +161,12 @@ export interface DurableFlowResources {
 }
 
 /**
+ * The events a step may write to the run's stream: the workflow's own events but its start and stop
+ * events.
+ */
+export type DurableFlowStreamable = RoundStarted | Chunk | ChunkDone | RoundDone | Progress;
+
+/**
  * Loops over rounds; each round fans out chunks to workers and collects them.
  *
  * Generated from the spec. Extend it in your own `DurableFlow` class, with one method per step.
@@ -180,7 +186,7 @@ export abstract class DurableFlowBase extends Workflow<
   DurableFlowResources,
   { rounds: number; width: number },
   Finished,
-  RoundStarted | Chunk | ChunkDone | RoundDone | Progress | Finished
+  DurableFlowStreamable | Finished
 > {
   static readonly definition: WorkflowDefinition = {
     name: "DurableFlow",
@@ -255,35 +261,35 @@ export abstract class DurableFlowBase extends Workflow<
   /** Stores the run's configuration and starts round 0. */
   abstract begin(
     ev: Begin,
-    ctx: StepContext<DurableFlowState, RoundStarted, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>,
+    ctx: StepContext<DurableFlowState, RoundStarted, DurableFlowStreamable>,
     resources: { probe: Probe },
   ): Promise<RoundStarted | void>;
 
   /** Sends one Chunk per part of the round. */
   abstract fanOut(
     ev: RoundStarted,
-    ctx: StepContext<DurableFlowState, Chunk, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>,
+    ctx: StepContext<DurableFlowState, Chunk, DurableFlowStreamable>,
     resources: { probe: Probe },
   ): Promise<Chunk | void>;
 
   /** Computes a chunk (slowly), stores it and reports progress. */
   abstract work(
     ev: Chunk,
-    ctx: StepContext<DurableFlowState, ChunkDone, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>,
+    ctx: StepContext<DurableFlowState, ChunkDone, DurableFlowStreamable>,
     resources: { probe: Probe },
   ): Promise<ChunkDone | void>;
 
   /** Collects a round's chunks and records the round's total in the state. */
   abstract gather(
     ev: ChunkDone,
-    ctx: StepContext<DurableFlowState, RoundDone, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>,
+    ctx: StepContext<DurableFlowState, RoundDone, DurableFlowStreamable>,
     resources: { probe: Probe },
   ): Promise<RoundDone | void>;
 
   /** Loops to the next round, or finishes. */
   abstract nextRound(
     ev: RoundDone,
-    ctx: StepContext<DurableFlowState, RoundStarted | Finished, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>,
+    ctx: StepContext<DurableFlowState, RoundStarted | Finished, DurableFlowStreamable>,
     resources: { probe: Probe },
   ): Promise<RoundStarted | Finished | void>;
 }
@@ -298,7 +304,7 @@ export interface DurableFlowSteps {
   begin: {
     event: Begin;
     emits: RoundStarted;
-    ctx: StepContext<DurableFlowState, RoundStarted, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>;
+    ctx: StepContext<DurableFlowState, RoundStarted, DurableFlowStreamable>;
     resources: { probe: Probe };
     returns: Promise<RoundStarted | void>;
   };
@@ -306,7 +312,7 @@ export interface DurableFlowSteps {
   fanOut: {
     event: RoundStarted;
     emits: Chunk;
-    ctx: StepContext<DurableFlowState, Chunk, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>;
+    ctx: StepContext<DurableFlowState, Chunk, DurableFlowStreamable>;
     resources: { probe: Probe };
     returns: Promise<Chunk | void>;
   };
@@ -314,7 +320,7 @@ export interface DurableFlowSteps {
   work: {
     event: Chunk;
     emits: ChunkDone;
-    ctx: StepContext<DurableFlowState, ChunkDone, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>;
+    ctx: StepContext<DurableFlowState, ChunkDone, DurableFlowStreamable>;
     resources: { probe: Probe };
     returns: Promise<ChunkDone | void>;
   };
@@ -322,7 +328,7 @@ export interface DurableFlowSteps {
   gather: {
     event: ChunkDone;
     emits: RoundDone;
-    ctx: StepContext<DurableFlowState, RoundDone, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>;
+    ctx: StepContext<DurableFlowState, RoundDone, DurableFlowStreamable>;
     resources: { probe: Probe };
     returns: Promise<RoundDone | void>;
   };
@@ -330,7 +336,7 @@ export interface DurableFlowSteps {
   nextRound: {
     event: RoundDone;
     emits: RoundStarted | Finished;
-    ctx: StepContext<DurableFlowState, RoundStarted | Finished, RoundStarted | Chunk | ChunkDone | RoundDone | Progress>;
+    ctx: StepContext<DurableFlowState, RoundStarted | Finished, DurableFlowStreamable>;
     resources: { probe: Probe };
     returns: Promise<RoundStarted | Finished | void>;
   };
@@ -344,5 +350,5 @@ export interface DurableFlowSteps {
 export type DurableFlowContext<M extends keyof DurableFlowSteps> = StepContext<
   DurableFlowState,
   DurableFlowSteps[M]["emits"],
-  RoundStarted | Chunk | ChunkDone | RoundDone | Progress
+  DurableFlowStreamable
 >;

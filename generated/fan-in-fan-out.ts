@@ -63,6 +63,12 @@ export class ResultEvent extends Event {
 }
 
 /**
+ * The events a step may write to the run's stream: the workflow's own events but its start and stop
+ * events.
+ */
+export type FanInFanOutStreamable = ProcessEvent | ResultEvent;
+
+/**
  * Processes every item concurrently and stops once all results are in.
  *
  * Generated from the spec. Extend it in your own `FanInFanOut` class, with one method per step.
@@ -82,7 +88,7 @@ export abstract class FanInFanOutBase extends Workflow<
   Record<string, never>,
   { items: string[] },
   unknown,
-  ProcessEvent | ResultEvent | StopEvent
+  FanInFanOutStreamable | StopEvent
 > {
   static readonly definition: WorkflowDefinition = {
     name: "FanInFanOut",
@@ -134,18 +140,18 @@ export abstract class FanInFanOutBase extends Workflow<
   /** Stores how many results to collect, then sends one ProcessEvent per item. */
   abstract initRun(
     ev: FanOutStart,
-    ctx: StepContext<Record<string, never>, ProcessEvent, ProcessEvent | ResultEvent>,
+    ctx: StepContext<Record<string, never>, ProcessEvent, FanInFanOutStreamable>,
   ): Promise<ProcessEvent | void>;
 
   abstract process(
     ev: ProcessEvent,
-    ctx: StepContext<Record<string, never>, ResultEvent, ProcessEvent | ResultEvent>,
+    ctx: StepContext<Record<string, never>, ResultEvent, FanInFanOutStreamable>,
   ): Promise<ResultEvent | void>;
 
   /** Collects every ResultEvent; stops with all of them once the last arrives. */
   abstract finalize(
     ev: ResultEvent,
-    ctx: StepContext<Record<string, never>, StopEvent, ProcessEvent | ResultEvent>,
+    ctx: StepContext<Record<string, never>, StopEvent, FanInFanOutStreamable>,
   ): Promise<StopEvent | void>;
 }
 
@@ -158,14 +164,14 @@ export interface FanInFanOutSteps {
   initRun: {
     event: FanOutStart;
     emits: ProcessEvent;
-    ctx: StepContext<Record<string, never>, ProcessEvent, ProcessEvent | ResultEvent>;
+    ctx: StepContext<Record<string, never>, ProcessEvent, FanInFanOutStreamable>;
     resources: never;
     returns: Promise<ProcessEvent | void>;
   };
   process: {
     event: ProcessEvent;
     emits: ResultEvent;
-    ctx: StepContext<Record<string, never>, ResultEvent, ProcessEvent | ResultEvent>;
+    ctx: StepContext<Record<string, never>, ResultEvent, FanInFanOutStreamable>;
     resources: never;
     returns: Promise<ResultEvent | void>;
   };
@@ -173,7 +179,7 @@ export interface FanInFanOutSteps {
   finalize: {
     event: ResultEvent;
     emits: StopEvent;
-    ctx: StepContext<Record<string, never>, StopEvent, ProcessEvent | ResultEvent>;
+    ctx: StepContext<Record<string, never>, StopEvent, FanInFanOutStreamable>;
     resources: never;
     returns: Promise<StopEvent | void>;
   };
@@ -187,5 +193,5 @@ export interface FanInFanOutSteps {
 export type FanInFanOutContext<M extends keyof FanInFanOutSteps> = StepContext<
   Record<string, never>,
   FanInFanOutSteps[M]["emits"],
-  ProcessEvent | ResultEvent
+  FanInFanOutStreamable
 >;

@@ -12,6 +12,12 @@ import {
 } from "flowspec/runtime";
 
 /**
+ * The events a step may write to the run's stream: the workflow's own events but its start and stop
+ * events.
+ */
+export type HumanInTheLoopFlowStreamable = InputRequiredEvent | HumanResponseEvent;
+
+/**
  * Asks a person for a number and stops with their answer.
  *
  * Generated from the spec. Extend it in your own `HumanInTheLoopFlow` class, with one method per step.
@@ -31,7 +37,7 @@ export abstract class HumanInTheLoopFlowBase extends Workflow<
   Record<string, never>,
   void,
   unknown,
-  InputRequiredEvent | HumanResponseEvent | StopEvent
+  HumanInTheLoopFlowStreamable | StopEvent
 > {
   static readonly definition: WorkflowDefinition = {
     name: "HumanInTheLoopFlow",
@@ -75,13 +81,13 @@ export abstract class HumanInTheLoopFlowBase extends Workflow<
   /** Asks for a number. */
   abstract step1(
     ev: StartEvent,
-    ctx: StepContext<Record<string, never>, InputRequiredEvent, InputRequiredEvent | HumanResponseEvent>,
+    ctx: StepContext<Record<string, never>, InputRequiredEvent, HumanInTheLoopFlowStreamable>,
   ): Promise<InputRequiredEvent | void>;
 
   /** Stops with the person's response. */
   abstract step2(
     ev: HumanResponseEvent,
-    ctx: StepContext<Record<string, never>, StopEvent, InputRequiredEvent | HumanResponseEvent>,
+    ctx: StepContext<Record<string, never>, StopEvent, HumanInTheLoopFlowStreamable>,
   ): Promise<StopEvent | void>;
 }
 
@@ -94,7 +100,7 @@ export interface HumanInTheLoopFlowSteps {
   step1: {
     event: StartEvent;
     emits: InputRequiredEvent;
-    ctx: StepContext<Record<string, never>, InputRequiredEvent, InputRequiredEvent | HumanResponseEvent>;
+    ctx: StepContext<Record<string, never>, InputRequiredEvent, HumanInTheLoopFlowStreamable>;
     resources: never;
     returns: Promise<InputRequiredEvent | void>;
   };
@@ -102,7 +108,7 @@ export interface HumanInTheLoopFlowSteps {
   step2: {
     event: HumanResponseEvent;
     emits: StopEvent;
-    ctx: StepContext<Record<string, never>, StopEvent, InputRequiredEvent | HumanResponseEvent>;
+    ctx: StepContext<Record<string, never>, StopEvent, HumanInTheLoopFlowStreamable>;
     resources: never;
     returns: Promise<StopEvent | void>;
   };
@@ -116,5 +122,5 @@ export interface HumanInTheLoopFlowSteps {
 export type HumanInTheLoopFlowContext<M extends keyof HumanInTheLoopFlowSteps> = StepContext<
   Record<string, never>,
   HumanInTheLoopFlowSteps[M]["emits"],
-  InputRequiredEvent | HumanResponseEvent
+  HumanInTheLoopFlowStreamable
 >;

@@ -111,6 +111,12 @@ export interface JokeFlowResources {
 }
 
 /**
+ * The events a step may write to the run's stream: the workflow's own events but its start and stop
+ * events.
+ */
+export type JokeFlowStreamable = JokeWritten | JokeProgress;
+
+/**
  * Writes a joke about a topic, then critiques it.
  *
  * Generated from the spec. Extend it in your own `JokeFlow` class, with one method per step.
@@ -134,7 +140,7 @@ export abstract class JokeFlowBase extends Workflow<
   JokeFlowResources,
   { topic: string },
   CritiqueReady,
-  JokeWritten | JokeProgress | CritiqueReady
+  JokeFlowStreamable | CritiqueReady
 > {
   static readonly definition: WorkflowDefinition = {
     name: "JokeFlow",
@@ -185,14 +191,14 @@ export abstract class JokeFlowBase extends Workflow<
   /** Asks the model for its best joke about the topic. */
   abstract generateJoke(
     ev: JokeRequested,
-    ctx: StepContext<JokeFlowState, JokeWritten, JokeWritten | JokeProgress>,
+    ctx: StepContext<JokeFlowState, JokeWritten, JokeFlowStreamable>,
     resources: { llm: Llm },
   ): Promise<JokeWritten | void>;
 
   /** Asks the model to critique the joke. */
   abstract critiqueJoke(
     ev: JokeWritten,
-    ctx: StepContext<JokeFlowState, CritiqueReady, JokeWritten | JokeProgress>,
+    ctx: StepContext<JokeFlowState, CritiqueReady, JokeFlowStreamable>,
     resources: { llm: Llm },
   ): Promise<CritiqueReady | void>;
 }
@@ -207,7 +213,7 @@ export interface JokeFlowSteps {
   generateJoke: {
     event: JokeRequested;
     emits: JokeWritten;
-    ctx: StepContext<JokeFlowState, JokeWritten, JokeWritten | JokeProgress>;
+    ctx: StepContext<JokeFlowState, JokeWritten, JokeFlowStreamable>;
     resources: { llm: Llm };
     returns: Promise<JokeWritten | void>;
   };
@@ -215,7 +221,7 @@ export interface JokeFlowSteps {
   critiqueJoke: {
     event: JokeWritten;
     emits: CritiqueReady;
-    ctx: StepContext<JokeFlowState, CritiqueReady, JokeWritten | JokeProgress>;
+    ctx: StepContext<JokeFlowState, CritiqueReady, JokeFlowStreamable>;
     resources: { llm: Llm };
     returns: Promise<CritiqueReady | void>;
   };
@@ -229,5 +235,5 @@ export interface JokeFlowSteps {
 export type JokeFlowContext<M extends keyof JokeFlowSteps> = StepContext<
   JokeFlowState,
   JokeFlowSteps[M]["emits"],
-  JokeWritten | JokeProgress
+  JokeFlowStreamable
 >;

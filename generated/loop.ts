@@ -68,6 +68,12 @@ export interface LoopFlowResources {
 }
 
 /**
+ * The events a step may write to the run's stream: the workflow's own events but its start and stop
+ * events.
+ */
+export type LoopFlowStreamable = LoopEvent | FirstEvent;
+
+/**
  * Retries step one until a good thing happens, then finishes in step two.
  *
  * Generated from the spec. Extend it in your own `LoopFlow` class, with one method per step.
@@ -91,7 +97,7 @@ export abstract class LoopFlowBase extends Workflow<
   LoopFlowResources,
   void,
   unknown,
-  LoopEvent | FirstEvent | StopEvent
+  LoopFlowStreamable | StopEvent
 > {
   static readonly definition: WorkflowDefinition = {
     name: "LoopFlow",
@@ -137,13 +143,13 @@ export abstract class LoopFlowBase extends Workflow<
 
   abstract stepOne(
     ev: StartEvent | LoopEvent,
-    ctx: StepContext<LoopFlowState, FirstEvent | LoopEvent, LoopEvent | FirstEvent>,
+    ctx: StepContext<LoopFlowState, FirstEvent | LoopEvent, LoopFlowStreamable>,
     resources: { coin: Coin },
   ): Promise<FirstEvent | LoopEvent | void>;
 
   abstract stepTwo(
     ev: FirstEvent,
-    ctx: StepContext<LoopFlowState, StopEvent, LoopEvent | FirstEvent>,
+    ctx: StepContext<LoopFlowState, StopEvent, LoopFlowStreamable>,
   ): Promise<StopEvent | void>;
 }
 
@@ -156,14 +162,14 @@ export interface LoopFlowSteps {
   stepOne: {
     event: StartEvent | LoopEvent;
     emits: FirstEvent | LoopEvent;
-    ctx: StepContext<LoopFlowState, FirstEvent | LoopEvent, LoopEvent | FirstEvent>;
+    ctx: StepContext<LoopFlowState, FirstEvent | LoopEvent, LoopFlowStreamable>;
     resources: { coin: Coin };
     returns: Promise<FirstEvent | LoopEvent | void>;
   };
   stepTwo: {
     event: FirstEvent;
     emits: StopEvent;
-    ctx: StepContext<LoopFlowState, StopEvent, LoopEvent | FirstEvent>;
+    ctx: StepContext<LoopFlowState, StopEvent, LoopFlowStreamable>;
     resources: never;
     returns: Promise<StopEvent | void>;
   };
@@ -177,5 +183,5 @@ export interface LoopFlowSteps {
 export type LoopFlowContext<M extends keyof LoopFlowSteps> = StepContext<
   LoopFlowState,
   LoopFlowSteps[M]["emits"],
-  LoopEvent | FirstEvent
+  LoopFlowStreamable
 >;

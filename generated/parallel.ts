@@ -28,6 +28,12 @@ export class StepTwoEvent extends Event {
 }
 
 /**
+ * The events a step may write to the run's stream: the workflow's own events but its start and stop
+ * events.
+ */
+export type ParallelFlowStreamable = StepTwoEvent;
+
+/**
  * Sends a query to a second step, which answers it after a slow call.
  *
  * Generated from the spec. Extend it in your own `ParallelFlow` class, with one method per step.
@@ -47,7 +53,7 @@ export abstract class ParallelFlowBase extends Workflow<
   Record<string, never>,
   void,
   unknown,
-  StepTwoEvent | StopEvent
+  ParallelFlowStreamable | StopEvent
 > {
   static readonly definition: WorkflowDefinition = {
     name: "ParallelFlow",
@@ -90,13 +96,13 @@ export abstract class ParallelFlowBase extends Workflow<
   /** Sends the query with ctx.sendEvent. */
   abstract start(
     ev: StartEvent,
-    ctx: StepContext<Record<string, never>, StepTwoEvent, StepTwoEvent>,
+    ctx: StepContext<Record<string, never>, StepTwoEvent, ParallelFlowStreamable>,
   ): Promise<StepTwoEvent | void>;
 
   /** Runs the slow query and stops with its text as the result. */
   abstract stepTwo(
     ev: StepTwoEvent,
-    ctx: StepContext<Record<string, never>, StopEvent, StepTwoEvent>,
+    ctx: StepContext<Record<string, never>, StopEvent, ParallelFlowStreamable>,
   ): Promise<StopEvent | void>;
 }
 
@@ -109,7 +115,7 @@ export interface ParallelFlowSteps {
   start: {
     event: StartEvent;
     emits: StepTwoEvent;
-    ctx: StepContext<Record<string, never>, StepTwoEvent, StepTwoEvent>;
+    ctx: StepContext<Record<string, never>, StepTwoEvent, ParallelFlowStreamable>;
     resources: never;
     returns: Promise<StepTwoEvent | void>;
   };
@@ -117,7 +123,7 @@ export interface ParallelFlowSteps {
   stepTwo: {
     event: StepTwoEvent;
     emits: StopEvent;
-    ctx: StepContext<Record<string, never>, StopEvent, StepTwoEvent>;
+    ctx: StepContext<Record<string, never>, StopEvent, ParallelFlowStreamable>;
     resources: never;
     returns: Promise<StopEvent | void>;
   };
@@ -131,5 +137,5 @@ export interface ParallelFlowSteps {
 export type ParallelFlowContext<M extends keyof ParallelFlowSteps> = StepContext<
   Record<string, never>,
   ParallelFlowSteps[M]["emits"],
-  StepTwoEvent
+  ParallelFlowStreamable
 >;

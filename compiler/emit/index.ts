@@ -11,6 +11,7 @@ import { normalizeSlashes } from "../paths.js";
 import { writeNamedType } from "./named-type.js";
 import { writeResources } from "./resources.js";
 import { writeState } from "./state.js";
+import { writeStreamable } from "./step-signature.js";
 import { writeStepTypes } from "./step-types.js";
 import { writeWorkflowBase } from "./workflow-base.js";
 import { createWriter } from "./writer.js";
@@ -36,6 +37,7 @@ export function emitModule(model: SpecModel, options: EmitOptions): string {
   for (const event of model.events) if (!event.builtin) section(() => writeEventClass(ctx, body, event));
   if (model.state.length > 0) section(() => writeState(ctx, body));
   if (model.resources.length > 0) section(() => writeResources(ctx, body));
+  section(() => writeStreamable(ctx, body));
   section(() => writeWorkflowBase(ctx, body));
   if (model.steps.length > 0) section(() => writeStepTypes(ctx, body));
 

@@ -7,6 +7,7 @@ import { runtime, type EmitContext } from "./context.js";
 import { propertyName } from "./escape.js";
 import { eventRef, resourceOf, resourceType } from "./refs.js";
 import { stateType } from "./state.js";
+import { MAX_LINE, writeDoc, type SourceWriter } from "./writer.js";
 
 export interface StepSignature {
   /** The accepted event, or a union of them. */
@@ -43,23 +44,40 @@ function computeSignature(ctx: EmitContext, step: StepModel): StepSignature {
   };
 }
 
-/**
- * What `writeEventToStream` takes: the workflow's own events but its start and stop events (the
- * reference streams routed events too, as its loop example does), `never` without any.
- */
+/** What `writeEventToStream` takes: the module's `<W>Streamable` type (see `writeStreamable`). */
 export function streamableType(ctx: EmitContext): string {
+  return ctx.names.streamable;
+}
+
+/**
+ * The events a step may write to the stream: the workflow's own events but its start and stop
+ * events (the reference streams routed events too, as its loop example does).
+ */
+export function streamableEvents(ctx: EmitContext): string[] {
   const streamable = ctx.model.events.filter((event) => event.kind !== "start" && event.kind !== "stop");
-  return union(streamable.map((event) => eventRef(ctx, event.name, true)), "never");
+  return [...new Set(streamable.map((event) => eventRef(ctx, event.name, true)))];
 }
 
 /** What the run's stream yields: the streamable events, then one of the stop events the steps emit. */
 export function streamedType(ctx: EmitContext): string {
   const stops = ctx.model.steps.flatMap((step) => step.emits.filter((ref) => ctx.events.get(ref.name)?.kind === "stop").map((ref) => eventRef(ctx, ref, true)));
-  const streamable = streamableType(ctx);
-  return union([...(streamable === "never" ? [] : [streamable]), ...stops], "never");
+  return union([...(streamableEvents(ctx).length > 0 ? [streamableType(ctx)] : []), ...stops], "never");
 }
 
 function union(members: readonly string[], empty: string): string {
   const unique = [...new Set(members)];
   return unique.length === 0 ? empty : unique.join(" | ");
+}
+
+/** `export type JokeFlowStreamable = JokeWritten | JokeProgress;` (one member a line when long), named once so step contexts stay short. */
+export function writeStreamable(ctx: EmitContext, w: SourceWriter): void {
+  const members = streamableEvents(ctx);
+  writeDoc(w, { notes: ["The events a step may write to the run's stream: the workflow's own events but its start and stop events."] });
+  const oneLine = `export type ${ctx.names.streamable} = ${members.length === 0 ? "never" : members.join(" | ")};`;
+  if (oneLine.length <= MAX_LINE) {
+    w.writeLine(oneLine);
+    return;
+  }
+  w.writeLine(`export type ${ctx.names.streamable} =`);
+  w.indent(() => members.forEach((member, i) => w.writeLine(`| ${member}${i === members.length - 1 ? ";" : ""}`)));
 }

@@ -159,6 +159,7 @@ describe("hostile text changes what the code says, never what it does", () => {
       "InterfaceDeclaration HostileState",
       "VariableStatement HostileStateSchema",
       "InterfaceDeclaration HostileResources",
+      "TypeAliasDeclaration HostileStreamable",
       "ClassDeclaration HostileBase",
       "InterfaceDeclaration HostileSteps",
       "TypeAliasDeclaration HostileContext",

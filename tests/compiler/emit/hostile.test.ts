@@ -94,6 +94,7 @@ describe("a hostile spec", () => {
       "interface HostileState",
       "const HostileStateSchema",
       "interface HostileResources",
+      "type HostileStreamable",
       "class HostileBase",
       "interface HostileSteps",
       "type HostileContext",

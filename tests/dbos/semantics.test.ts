@@ -144,6 +144,35 @@ describe.skipIf(problem !== null)("flowspec/dbos semantics (Postgres, child proc
     expect(sideEffects().filter((e) => e.runId === "redispatch-1" && e.what === "ask").length).toBe(1);
   }, 90_000);
 
+  it("liveness: a live worker whose heartbeat row was reaped re-registers (an upsert)", async () => {
+    await sql(db.url, `DELETE FROM flowspec.workers WHERE executor_id = 's1'`); // what a peer's reaper does
+    const end = Date.now() + 20_000;
+    let rows: unknown[] = [];
+    while (rows.length === 0 && Date.now() < end) {
+      await sleep(100);
+      rows = await sql(db.url, `SELECT executor_id FROM flowspec.workers WHERE executor_id = 's1' AND heartbeat_at > now() - interval '5 seconds'`);
+    }
+    expect(rows.length).toBe(1);
+    const s1 = children.find((ch) => ch.messages.some((m) => m.type === "ready" && m.who === "s1"))!;
+    expect(s1.stderr()).toContain("worker s1 had been reaped by a peer");
+  }, 30_000);
+
+  it("no run stays on an executor that nobody recovers: a dead worker without a heartbeat row has its runs recovered", async () => {
+    const pair = ["orph-1", "orph-2"].map((who) => worker(who, { FLOWSPEC_APP: "orph", FLOWSPEC_FLOWS: "hitl" }));
+    await Promise.all(pair.map((w) => w.waitFor((m) => m.type === "ready", 60_000)));
+    const c = client("redispatch", { FLOWSPEC_APP: "orph", FLOWSPEC_RUN_ID: "orphan-1" });
+    const asked = await c.waitFor((m) => m.type === "asked", 30_000);
+    const owner = pair.find((w) => w.messages.some((m) => m.type === "ready" && m.who === asked.owner))!;
+    owner.child.kill("SIGKILL");
+    await owner.exited;
+    // It died without a row (reaped earlier, killed before re-registering): no heartbeat says it is stale.
+    await sql(db.url, `DELETE FROM flowspec.workers WHERE executor_id = $1`, [asked.owner]);
+    c.send({ type: "go" });
+    const { out } = await c.waitFor((m) => m.type === "done", 40_000);
+    expect(out.result.value).toEqual({ answer: "again", by: pair.find((w) => w !== owner)!.messages.find((m) => m.type === "ready").who });
+    expect(sideEffects().filter((e) => e.runId === "orphan-1" && e.what === "ask").length).toBe(1);
+  }, 120_000);
+
   it("commitBeforeSteps: by default a step body starts only once its triggering event is checkpointed; with false it may start before", async () => {
     // The `process` bodies of the two fan loads above asked Postgres, first thing, whether the event that triggered them was checkpointed.
     const commits = sideEffects().filter((e) => e.what.startsWith("commit:"));

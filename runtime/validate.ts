@@ -8,10 +8,18 @@ function issuesOf(error: ZodError): ValidationIssue[] {
   return error.issues.map((issue) => ({ field: issue.path.map(String).join("."), message: issue.message }));
 }
 
-/** Checks an event against its class's schema; returns the error, or null when it is valid. */
+/**
+ * Checks an event against its class's schema; returns the error, or null when it is valid. A valid
+ * event takes the parsed values where they differ, so the defaults of nested types' fields (which
+ * no constructor applies) are in the event the steps receive, never silently missing.
+ */
 export function checkEvent(ev: Event, cls: { readonly typeName: string; readonly schema: ZodType } = eventClassOf(ev)): WorkflowValidationError | null {
   const result = cls.schema.safeParse(ev);
-  return result.success ? null : new WorkflowValidationError(cls.typeName, issuesOf(result.error));
+  if (!result.success) return new WorkflowValidationError(cls.typeName, issuesOf(result.error));
+  const parsed = result.data as Record<string, unknown>;
+  const fields = ev as unknown as Record<string, unknown>;
+  for (const key in parsed) if (fields[key] !== parsed[key]) fields[key] = parsed[key];
+  return null;
 }
 
 /** Throws a `TypeError` unless `value` is an `Event` (a programming error, caught at the call site). */

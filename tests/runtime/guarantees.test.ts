@@ -394,3 +394,21 @@ describe("reads of a run", () => {
     expect(await handler.store()).toEqual({ seen: ["a"] });
   });
 });
+
+describe("defaults", () => {
+  it("a nested type's field default is in the event a step receives (it was silently missing)", async () => {
+    const Critique = z.object({ text: z.string(), score: z.number().int().default(5) });
+    const Review = class extends Event {
+      static override readonly typeName = "Review";
+      static override readonly kind = "start";
+      static override readonly schema = z.object({ critique: Critique });
+      readonly critique: { text: string; score?: number };
+      constructor(data: { critique: { text: string; score?: number } }) {
+        super();
+        this.critique = data.critique;
+      }
+    } as unknown as AnyEventClass;
+    const Reviewing = flowClass({ name: "Reviewing", startEvent: Review, steps: [step("read", [Review], [Done])] }, { read: (ev) => new Done({ value: ev.critique.score }) });
+    expect(await new Reviewing().run({ critique: { text: "fine" } })).toMatchObject({ value: 5 });
+  });
+});

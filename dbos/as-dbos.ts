@@ -14,7 +14,7 @@ type StateOf<F> = F extends Workflow<infer S, any, any, any> ? S : never;
 export type DbosWorkflow<F> = Omit<F, "run" | "resume" | "resumeAll"> & {
   run(input: StartOf<F>, options?: { readonly runId?: string }): DbosHandler<ResultOf<F>, StateOf<F>>;
   resume(runId: string): DbosHandler<ResultOf<F>, StateOf<F>>;
-  resumeAll(): Promise<DbosHandler<ResultOf<F>, StateOf<F>>[]>;
+  resumeAll(): Promise<DbosHandler<ResultOf<F>, StateOf<F>>[] & { readonly skipped: readonly { runId: string; error: Error }[] }>;
 };
 
 /**

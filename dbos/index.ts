@@ -7,13 +7,13 @@
 //   const handler = flow.run({ topic: "pirates" }, { runId: "joke-42" });   // enqueued, any process
 //
 // Modules: runtime.ts (DbosRuntime), handler.ts (DbosHandler, DbosContext), recorder.ts (the DBOS
-// workflow function of a run), codec.ts, launch-lock.ts, workers.ts (heartbeat + reaper),
+// workflow function of a run), journal-read.ts (a run's values from its checkpoints), codec.ts, launch-lock.ts, workers.ts (heartbeat + reaper),
 // results.ts (result polling), step-slots.ts (stepConcurrency), pg.ts, options.ts, errors.ts, as-dbos.ts.
 
 export { RunExistsError } from "../runtime/journal.js";
 export { STREAM_KEY, TICKS_TOPIC, STATUS_KEY } from "./recorder.js";
 export type { DbosLogger, DbosRuntimeOptions } from "./options.js";
-export { RunNotFoundError } from "./errors.js";
-export { DbosRuntime } from "./runtime.js";
+export { RemoteRunError, RunNotFoundError } from "./errors.js";
+export { DbosRuntime, type DbosRunInfo } from "./runtime.js";
 export { DbosContext, DbosHandler } from "./handler.js";
 export { asDbos, type DbosWorkflow } from "./as-dbos.js";

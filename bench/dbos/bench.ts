@@ -7,7 +7,8 @@
 //
 // Needs Postgres: FLOWSPEC_PG_URL (default postgres://postgres@127.0.0.1:5432/test); it creates a
 // `flowspec_bench_<random>` database and drops it at the end. Knobs (environment):
-//   BENCH_WORKERS=1,2,4          worker process counts to measure
+//   BENCH_WORKERS=1,2,4          worker process counts to measure (flowspec/dbos from this client, and raw
+//                                DBOS started on the workers, CONC at a time each: which part of a shortfall is ours)
 //   BENCH_STEP_MS=100            each branch waits this long (the I/O)
 //   BENCH_BRANCHES=10            branches per run (the process step has workers: 4 within a run)
 //   BENCH_WORKER_CONCURRENCY=8   runs at once per worker process (queue workerConcurrency)
@@ -107,7 +108,7 @@ try {
   await runtime.launch();
   const startWorkers = async (n: number, stepMs: number) => {
     const ws = Array.from({ length: n }, (_, i) =>
-      startChild("worker.ts", { FLOWSPEC_PG_URL: db.url, FLOWSPEC_WHO: `b${n}-${i}`, FLOWSPEC_STEP_MS: String(stepMs), FLOWSPEC_WORKER_CONCURRENCY: String(CONC) }),
+      startChild("worker.ts", { FLOWSPEC_PG_URL: db.url, FLOWSPEC_WHO: `b${n}-${i}`, FLOWSPEC_STEP_MS: String(stepMs), FLOWSPEC_WORKER_CONCURRENCY: String(CONC), FLOWSPEC_RAW: "1", FLOWSPEC_FLOWS: "fan" }),
     );
     children.push(...ws);
     await Promise.all(ws.map((w) => w.waitFor((m) => m.type === "ready", 60_000)));
@@ -195,7 +196,7 @@ try {
   print(`Per-step overhead (zero-wait steps; the run's 1 + 2 × ${OVER} step attempts)`, rows);
 
   // Throughput: I/O-bound fan-out over N workers.
-  const tput: { n: number; runs: number; ms: number; rps: number }[] = [];
+  const tput: { n: number; runs: number; ms: number; rps: number; rawRps: number }[] = [];
   for (const n of WORKERS) {
     ws = await startWorkers(n, STEP_MS);
     const runs = PER_WORKER * n;
@@ -205,8 +206,26 @@ try {
     const ms = performance.now() - t0;
     const spread: Record<string, number> = {};
     for (const r of results) spread[r.by] = (spread[r.by] ?? 0) + 1;
-    tput.push({ n, runs, ms, rps: (runs / ms) * 1000 });
-    console.error(`bench/dbos: ${n} worker(s): ${runs} runs in ${ms.toFixed(0)} ms, spread ${JSON.stringify(spread)}`);
+    // Raw DBOS, the same fan-out and run count: each worker runs its share, CONC at a time (as its queue allows flowspec runs).
+    const r0 = performance.now();
+    await Promise.all(
+      ws.map(async (w, k) => {
+        const share = Array.from({ length: runs }, (_, i) => i).filter((i) => i % n === k);
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: CONC }, async () => {
+            while (next < share.length) {
+              const runId = `raw-tput-${n}-${share[next++]}`;
+              w.send({ type: "raw", runId, branches: BRANCHES });
+              await w.waitFor((m) => m.type === "raw-done" && m.runId === runId, 120_000);
+            }
+          }),
+        );
+      }),
+    );
+    const rawMs = performance.now() - r0;
+    tput.push({ n, runs, ms, rps: (runs / ms) * 1000, rawRps: (runs / rawMs) * 1000 });
+    console.error(`bench/dbos: ${n} worker(s): ${runs} runs in ${ms.toFixed(0)} ms (raw DBOS ${rawMs.toFixed(0)} ms), spread ${JSON.stringify(spread)}`);
     await Promise.all(ws.map(stopChild));
   }
   const base = tput[0]!.rps;
@@ -214,8 +233,18 @@ try {
   print(
     `Throughput: fan-out runs of ${BRANCHES} branches × ${STEP_MS} ms (process workers: 4 → ${Math.ceil(BRANCHES / 4)} waves), ${CONC} runs at once per worker (ideal ${ideal} runs/s per worker)`,
     [
-      ["workers", "runs", "wall", "runs/s", "steps/s", "vs 1 worker"],
-      ...tput.map((t) => [String(t.n), String(t.runs), `${(t.ms / 1000).toFixed(2)} s`, t.rps.toFixed(1), ((t.rps * stepsOf(BRANCHES))).toFixed(0), `${(t.rps / base).toFixed(2)}×`]),
+      ["workers", "runs", "wall", "runs/s", "steps/s", "vs 1 worker", "raw DBOS runs/s", "raw vs 1 worker", "flowspec / raw"],
+      ...tput.map((t) => [
+        String(t.n),
+        String(t.runs),
+        `${(t.ms / 1000).toFixed(2)} s`,
+        t.rps.toFixed(1),
+        (t.rps * stepsOf(BRANCHES)).toFixed(0),
+        `${(t.rps / base).toFixed(2)}×`,
+        t.rawRps.toFixed(1),
+        `${(t.rawRps / tput[0]!.rawRps).toFixed(2)}×`,
+        `${(t.rps / t.rawRps).toFixed(2)}×`,
+      ]),
     ],
   );
 } finally {

@@ -11,6 +11,13 @@ import { createDatabase, dropDatabase, holdPostgres, postgresProblem, startChild
 
 const problem = await postgresProblem();
 const releases: (() => void)[] = [];
+if (problem !== null && process.env.CI === "true") {
+  describe("flowspec/dbos stepConcurrency", () => {
+    it("needs Postgres under CI", () => {
+      throw new Error(`CI=true and ${problem}`);
+    });
+  });
+}
 const CAP = 3;
 const RUNS = 12;
 const BRANCHES = 8; // 12 runs × 8 branches: up to 96 bodies at once without a cap

@@ -27,13 +27,17 @@ export interface RunInput {
   readonly v: 1;
   readonly workflow: string;
   readonly start: { readonly type: string; readonly data: Record<string, unknown> };
-  /** When the run was enqueued (epoch ms, the enqueuing process's clock): its timeout counts from here, across recoveries. Absent in runs enqueued before 0.x. */
+  /**
+   * When the run was enqueued (epoch ms, the enqueuing process's clock): its timeout counts from
+   * here, across queue time and recoveries. Absent in runs enqueued by earlier versions of
+   * flowspec/dbos, whose timeout counts from each (re)start.
+   */
   readonly at?: number;
 }
 
 /**
  * How a step attempt waits for checkpoints before its body runs (`commitBeforeSteps`).
- * strict: until every tick queued before it (its delivery, its `attempt_started`) is checkpointed.
+ * strict: until every tick queued before it is checkpointed (the outcome or send that delivered its event included).
  * lenient: at once, unless a tick has waited for its checkpoint longer than `lagMs`; then as strict.
  */
 export interface CheckpointGate {

@@ -224,11 +224,13 @@ export class RunDriver implements JournaledRun {
     const held = actx.end();
     if (held === null || !this.live) return;
     let tick = outcome;
-    try {
-      for (const h of held) this.submit(h);
-    } catch (error) {
-      if (!(error instanceof UnjournalableError)) throw error;
-      tick = failedTick(actx, error.forStep(actx.stepName));
+    if (held.length > 0) {
+      try {
+        for (const h of held) this.submit(h);
+      } catch (error) {
+        if (!(error instanceof UnjournalableError)) throw error;
+        tick = failedTick(actx, error.forStep(actx.stepName));
+      }
     }
     try {
       this.submit(tick);

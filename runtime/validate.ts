@@ -16,10 +16,54 @@ function issuesOf(error: ZodError): ValidationIssue[] {
 export function checkEvent(ev: Event, cls: { readonly typeName: string; readonly schema: ZodType } = eventClassOf(ev)): WorkflowValidationError | null {
   const result = cls.schema.safeParse(ev);
   if (!result.success) return new WorkflowValidationError(cls.typeName, issuesOf(result.error));
-  const parsed = result.data as Record<string, unknown>;
-  const fields = ev as unknown as Record<string, unknown>;
-  for (const key in parsed) if (fields[key] !== parsed[key]) fields[key] = parsed[key];
+  if (fillsIn(cls.schema)) {
+    const parsed = result.data as Record<string, unknown>;
+    const fields = ev as unknown as Record<string, unknown>;
+    for (const key in parsed) if (fields[key] !== parsed[key]) fields[key] = parsed[key];
+  }
   return null;
+}
+
+const fillers = new WeakMap<ZodType, boolean>();
+
+/** Whether parsing with `schema` can fill in or change values (a default somewhere in it); memoized per schema. */
+function fillsIn(schema: ZodType): boolean {
+  let known = fillers.get(schema);
+  if (known === undefined) fillers.set(schema, (known = mayFillIn(schema, new Set())));
+  return known;
+}
+
+function mayFillIn(schema: unknown, seen: Set<unknown>): boolean {
+  const def = (schema as { _zod?: { def?: Record<string, any> } } | undefined)?._zod?.def;
+  if (def === undefined) return true; // not a zod 4 schema we can read: assume it may
+  if (seen.has(schema)) return false;
+  seen.add(schema);
+  switch (def.type) {
+    case "default":
+    case "prefault":
+    case "catch":
+    case "pipe":
+    case "transform":
+    case "lazy":
+      return true;
+    case "object":
+      return Object.values(def.shape as Record<string, unknown>).some((field) => mayFillIn(field, seen));
+    case "array":
+      return mayFillIn(def.element, seen);
+    case "record":
+      return mayFillIn(def.valueType, seen);
+    case "optional":
+    case "nullable":
+    case "readonly":
+    case "nonoptional":
+      return mayFillIn(def.innerType, seen);
+    case "union":
+      return (def.options as unknown[]).some((option) => mayFillIn(option, seen));
+    case "tuple":
+      return (def.items as unknown[]).some((item) => mayFillIn(item, seen)) || (def.rest != null && mayFillIn(def.rest, seen));
+    default:
+      return false;
+  }
 }
 
 /** Throws a `TypeError` unless `value` is an `Event` (a programming error, caught at the call site). */

@@ -99,8 +99,13 @@ export async function startLiveness(
     try {
       const recoverPending = await recover();
       await client.query("BEGIN");
-      // Only a worker whose own heartbeats have landed for staleMs judges others (not right after an outage).
-      const me = await client.query(`SELECT healthy_since < now() - make_interval(secs => $2 / 1000.0) AS judge FROM flowspec.workers WHERE executor_id = $1`, [executorId, staleMs]);
+      // Only a worker whose own heartbeats have landed for staleMs in a row, the last one within
+      // staleMs, judges others: not right after an outage, when its own row is as stale as theirs.
+      const me = await client.query(
+        `SELECT healthy_since < now() - make_interval(secs => $2 / 1000.0) AND heartbeat_at > now() - make_interval(secs => $2 / 1000.0) AS judge
+           FROM flowspec.workers WHERE executor_id = $1`,
+        [executorId, staleMs],
+      );
       if (me.rows[0]?.judge === true) {
         const { rows } = await client.query(
           `SELECT executor_id FROM flowspec.workers WHERE heartbeat_at < now() - make_interval(secs => $1 / 1000.0)

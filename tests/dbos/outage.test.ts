@@ -73,7 +73,7 @@ function sideEffects(): { runId: string; what: string; who: string; at: number }
 describe.skipIf(problem !== null || !controllable)("flowspec/dbos: a 10 s Postgres outage under load", () => {
   let db: { name: string; url: string };
   const children: Child[] = [];
-  const env = (extra: Record<string, string>) => ({ FLOWSPEC_PG_URL: db.url, FLOWSPEC_SIDE_FILE: sideFile, FLOWSPEC_STEP_MS: "100", ...extra });
+  const env = (extra: Record<string, string>) => ({ FLOWSPEC_PG_URL: db.url, FLOWSPEC_SIDE_FILE: sideFile, FLOWSPEC_STEP_MS: "100", FLOWSPEC_LOG_TIME: "1", ...extra });
   const start = (script: string, extra: Record<string, string>) => {
     const c = startChild(script, env(extra));
     children.push(c);
@@ -150,11 +150,11 @@ describe.skipIf(problem !== null || !controllable)("flowspec/dbos: a 10 s Postgr
 
     // commitBeforeSteps: every body started after the checkpoint of the event that triggered it.
     const bodies = sideEffects().filter((e) => e.runId.startsWith("out-") && e.what.startsWith("process:"));
-    let early = 0;
+    let unrecorded = 0;
     for (const b of bodies) {
       const item = b.what.slice("process:".length);
       const checkpointed = (byRun.get(b.runId) ?? []).filter((r) => r.output.includes(`"item":${JSON.stringify(item)}`)).map((r) => r.at);
-      if (checkpointed.length === 0 || b.at < Math.min(...checkpointed)) early++;
+      if (checkpointed.length === 0 || b.at < Math.min(...checkpointed)) unrecorded++;
     }
     const during = bodies.filter((b) => b.at >= stoppedAt && b.at < startedAt);
     const byKey = new Map<string, string[]>();
@@ -170,15 +170,23 @@ describe.skipIf(problem !== null || !controllable)("flowspec/dbos: a 10 s Postgr
     console.log(
       `[tests/dbos] outage: Postgres down ${startedAt - stoppedAt} ms (back ${upAt - startedAt} ms later); ${bodies.length} process bodies for ${RUNS * BRANCHES} steps; ` +
         `${during.length} started while Postgres was down; ${twice.length} ran twice${twice.length ? ` (${twice.slice(0, 5).map(([k, w]) => `${k} on ${w.join("+")}`).join("; ")}${twice.length > 5 ? "; …" : ""})` : ""}; ` +
-        `${early} started before their event was checkpointed; client ${done === null ? "died and was replaced" : "survived"}; workers alive ${workersAlive}, heartbeating ${workers.map((w) => w.executor_id).join(",")}`,
+        `${unrecorded} started before their event was checkpointed; client ${done === null ? "died and was replaced" : "survived"}; workers alive ${workersAlive}, heartbeating ${workers.map((w) => w.executor_id).join(",")}`,
     );
-    if (workers.length !== workersAlive || process.env.FLOWSPEC_DEBUG) {
+    if (process.env.FLOWSPEC_DEBUG) {
+      console.log(`stopped at ${stoppedAt}, started at ${startedAt}, up at ${upAt}`);
+      for (const ch of children) console.log(`--- ${ch.messages.find((m) => m.type === "ready")?.who ?? "client"}:\n${ch.stderr().split("\n").filter((l) => /heartbeat|reaper|reaped|recovered|re-registered|dispatched again/.test(l) && !/ECONNREFUSED|shutting down/.test(l)).slice(0, 40).join("\n")}`);
+    }
+    if (workers.length !== workersAlive) {
       for (const ch of children) console.log(`--- ${ch.messages.find((m) => m.type === "ready")?.who ?? "client"}:\n${ch.stderr().split("\n").filter((l) => !/Retrying in|ECONNREFUSED|starting up|shutting down/.test(l)).slice(0, 60).join("\n")}`);
       const first = during.map((b) => b.at - stoppedAt).sort((a, b) => a - b);
       console.log(`bodies during the outage, ms after the stop: ${first.slice(0, 10).join(",")} … ${first.slice(-10).join(",")}`);
     }
     expect(workersAlive).toBe(3); // no worker died of the outage
-    expect(early).toBe(0);
+    // Liveness after the outage: a worker judges peers only once its own heartbeats have landed for
+    // staleMs (1.5 s in the fixture) after Postgres came back, so no reap comes sooner than that.
+    const early = children.flatMap((ch) => ch.messages.filter((m) => m.type === "reaped" && m.at >= stoppedAt && m.at < startedAt + 1500));
+    expect(early).toEqual([]);
+    expect(unrecorded).toBe(0);
     expect(byKey.size).toBe(RUNS * BRANCHES);
     // Every worker still alive heartbeats again (a reaped live worker re-registers).
     expect(workers.length).toBe(workersAlive);

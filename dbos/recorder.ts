@@ -245,7 +245,14 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
     let waiting = false;
     /** Reduce one recorded tick into the shadow state and perform its external effects, in order. */
     const apply = async (tick: Tick): Promise<End | null> => {
-      for (const c of reduce(shadow, tick, env)) {
+      const commands = reduce(shadow, tick, env);
+      // The status first: a reader who sees an input request in the stream also sees `waiting`.
+      const idle = shadow.steps.every((st) => st.active.length === 0 && st.queue.length === 0);
+      if (idle !== waiting && !commands.some((c) => c.type === "complete_run" || c.type === "fail_run")) {
+        waiting = idle;
+        await DBOS.setEvent(STATUS_KEY, idle ? "waiting" : "running");
+      }
+      for (const c of commands) {
         if (c.type === "write_stream") await DBOS.writeStream(STREAM_KEY, encodeEvent(c.event));
         else if (c.type === "complete_run") {
           const result = encodeEvent(c.result);
@@ -255,11 +262,6 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
           await DBOS.writeStream(STREAM_KEY, { "flowspec.error": encodeError(c.error) } satisfies StreamError);
           return { kind: "error", error: c.error };
         }
-      }
-      const idle = shadow.steps.every((st) => st.active.length === 0 && st.queue.length === 0);
-      if (idle !== waiting) {
-        waiting = idle;
-        await DBOS.setEvent(STATUS_KEY, idle ? "waiting" : "running");
       }
       return null;
     };

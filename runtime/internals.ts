@@ -32,6 +32,8 @@ export interface WorkflowInternals {
   /** The definition's resources with construction overrides applied. */
   readonly resources: Readonly<Record<string, ResourceDefinition>>;
   readonly onTick: TickSink | undefined;
+  /** Runs are journaled: a change to a context whose run is not live here would never reach the journal. */
+  readonly journaled: boolean;
 }
 
 /** A workflow instance, as the runtime sees it. */

@@ -1,6 +1,7 @@
 // `ctx.store`: the key/value store and the typed state. Reads come straight from the run state;
 // writes become ticks, so they are journaled and replayed like everything else.
 
+import { WorkflowRuntimeError } from "./errors.js";
 import { WORKFLOW, type ContextInternals } from "./internals.js";
 import { isThenable } from "./resources.js";
 import type { Tick } from "./ticks.js";
@@ -19,6 +20,12 @@ export function submitToContext(ci: ContextInternals, tick: Tick): void {
   if (ci.driver !== null) {
     ci.driver.submit(tick);
     return;
+  }
+  if (ci.workflow[WORKFLOW].journaled && ci.run.status !== "idle") {
+    // Applied here only, it would never reach the journal: a replay would silently lack it.
+    throw new WorkflowRuntimeError(
+      `${ci.env.workflow} run "${ci.run.runId}" is journaled and not live in this process: resume it first (flow.resume("${ci.run.runId}")), then send or write through its handler's ctx`,
+    );
   }
   const commands = reduce(ci.run, tick, ci.env);
   for (const command of commands) if (command.type === "fail_run") throw command.error;

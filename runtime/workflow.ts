@@ -134,6 +134,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
       verbose: options.verbose ?? false,
       resources: Object.freeze(resolveResources(definition, (options.resources ?? {}) as Readonly<Record<string, unknown>>)),
       onTick: options.runtime === undefined ? options.onTick : (tick, info) => (options.onTick?.(tick, info), runtimeSink?.(tick, info)),
+      journaled: this.#durable !== null,
     });
     let runtimeSink: TickSink | undefined;
     runtimeSink = options.runtime?.attach(this) ?? undefined;
@@ -180,7 +181,6 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
    */
   private runDurable(d: DurableBinding, ctx: Context<State>, input: StartInput | undefined, runId: string, resume: boolean, ownCtx: boolean): WorkflowHandler<Result, State, Streamed> {
     const wi = this[WORKFLOW];
-    const ci = ctx[CONTEXT];
     if (resume) {
       let record: RunRecord;
       try {
@@ -196,8 +196,8 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
     const tick = { type: "run_started" as const, runId, start };
     const now = Date.now();
     try {
-      // A context that carries store/state from earlier runs: journal it as snapshot 0, so replay starts from it.
-      const seed = ownCtx && ci.run.status !== "idle" ? { seq: 0, at: now, json: JSON.stringify({ ...ctx.toJSON(), stream: [] }) } : undefined;
+      // A context of the caller's (store or state set before, or earlier runs): journal it as snapshot 0, so replay starts from it.
+      const seed = ownCtx ? { seq: 0, at: now, json: JSON.stringify({ ...ctx.toJSON(), stream: [] }) } : undefined;
       let json: string;
       try {
         json = JSON.stringify({ kind: "tick", tick: encodeTick(tick) });

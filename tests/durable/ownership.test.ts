@@ -116,3 +116,40 @@ describe("one owner per run, across processes", () => {
     raw.close();
   });
 });
+
+describe("a journaled context that is not live here", () => {
+  it("refuses outside sends and store writes that would never reach the journal, instead of keeping them in memory", async () => {
+    const journal = new SqliteJournal(join(dir, "not-live.db"));
+    const flow = new Hitl({ journal, timeout: null });
+    const handler = flow.run(undefined, { runId: "c" });
+    await untilAsked(handler);
+    handler.cancel();
+    await handler.then(() => undefined, () => undefined);
+    expect(() => handler.ctx.sendEvent(new HumanResponseEvent({ response: "lost?" }))).toThrow(/journaled and not live in this process: resume it first \(flow.resume\("c"\)\)/);
+    expect(() => handler.ctx.store.set("k", 1)).toThrow(/journaled and not live/);
+    // The way that works: resume, then send through the live handler.
+    const resumed = flow.resume("c");
+    resumed.ctx.sendEvent(new HumanResponseEvent({ response: "kept" }));
+    expect(await resumed).toBe("got kept");
+    journal.close();
+  });
+
+  it("journals what a fresh context held before its first run (it was lost on replay)", async () => {
+    const file = join(dir, "seeded.db");
+    const journal = new SqliteJournal(file);
+    const flow = new Hitl({ journal, timeout: null });
+    const ctx = new Context(flow);
+    ctx.store.set("tenant", "acme");
+    const handler = flow.run(undefined, { ctx, runId: "s" });
+    await untilAsked(handler);
+    handler.cancel(); // let go of the run; the next resume rebuilds it from the journal alone
+    await handler.then(() => undefined, () => undefined);
+    journal.close();
+    const reopened = new SqliteJournal(file);
+    const resumed = new Hitl({ journal: reopened, timeout: null }).resume("s");
+    expect(await resumed.store()).toEqual({ tenant: "acme" });
+    resumed.cancel();
+    await resumed.then(() => undefined, () => undefined);
+    reopened.close();
+  });
+});

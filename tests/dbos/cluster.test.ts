@@ -2,11 +2,11 @@
 // Needs Postgres (FLOWSPEC_PG_URL, default postgres://postgres@127.0.0.1:5432/test); skipped with a
 // one-line reason without it, except under CI=true, where a missing Postgres fails the run.
 
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, dropDatabase, holdPostgres, postgresProblem, sql, startChild, stopChild, type Child } from "./support/harness.js";
+import { createDatabase, dropDatabase, holdPostgres, postgresProblem, readSideEffects, sql, startChild, stopChild, type Child } from "./support/harness.js";
 
 const problem = await postgresProblem();
 const releases: (() => void)[] = [];
@@ -24,22 +24,7 @@ const RUNS = 200;
 const BRANCHES = 10;
 const sideFile = join(tmpdir(), `flowspec-dbos-side-${process.pid}.txt`);
 
-/** Lines of the side-effect file: `${runId} ${what} ${worker}`. */
-function sideEffects(): { runId: string; what: string; who: string }[] {
-  let text = "";
-  try {
-    text = readFileSync(sideFile, "utf8");
-  } catch {
-    return [];
-  }
-  return text
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => {
-      const [runId, what, who] = l.split(" ");
-      return { runId: runId!, what: what!, who: who! };
-    });
-}
+const sideEffects = () => readSideEffects(sideFile);
 
 describe.skipIf(problem !== null)("flowspec/dbos (Postgres, child processes)", () => {
   let db: { name: string; url: string };

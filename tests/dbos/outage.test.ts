@@ -9,11 +9,11 @@
 // with a reason otherwise, and failed under CI=true when Postgres is missing.
 
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, dropDatabase, holdPostgres, postgresProblem, sql, startChild, stopChild, type Child } from "./support/harness.js";
+import { createDatabase, dropDatabase, holdPostgres, pollUntil, postgresProblem, readSideEffects, sleep, sql, startChild, stopChild, type Child } from "./support/harness.js";
 
 const problem = await postgresProblem();
 if (problem !== null && process.env.CI === "true") {
@@ -27,7 +27,6 @@ const version = existsSync("/etc/postgresql") ? readdirSync("/etc/postgresql")[0
 const controllable = version !== undefined && existsSync("/usr/bin/pg_ctlcluster");
 if (problem === null && !controllable) console.warn("[tests/dbos] outage test skipped: no pg_ctlcluster cluster under /etc/postgresql to stop and start");
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pgctl = (action: "start" | "stop") => execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", version!, "main", action], { stdio: "pipe", timeout: 60_000 });
 const isReady = () => {
   try {
@@ -54,21 +53,7 @@ const RUNS = 60;
 const BRANCHES = 10;
 const sideFile = join(tmpdir(), `flowspec-dbos-outage-${process.pid}.txt`);
 
-function sideEffects(): { runId: string; what: string; who: string; at: number }[] {
-  let text = "";
-  try {
-    text = readFileSync(sideFile, "utf8");
-  } catch {
-    return [];
-  }
-  return text
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => {
-      const [runId, what, who, at] = l.split(" ");
-      return { runId: runId!, what: what!, who: who!, at: Number(at) };
-    });
-}
+const sideEffects = () => readSideEffects(sideFile);
 
 describe.skipIf(problem !== null || !controllable)("flowspec/dbos: a 10 s Postgres outage under load", () => {
   let db: { name: string; url: string };
@@ -102,8 +87,7 @@ describe.skipIf(problem !== null || !controllable)("flowspec/dbos: a 10 s Postgr
   it("every run completes, each outcome journaled once, no body starts before its event is checkpointed, no run stuck", async () => {
     const c = start("client.ts", { FLOWSPEC_MODE: "fan", FLOWSPEC_RUNS: String(RUNS), FLOWSPEC_BRANCHES: String(BRANCHES), FLOWSPEC_PREFIX: "out", FLOWSPEC_CHECK_STREAMS: "0" });
     await c.waitFor((m) => m.type === "enqueued", 60_000);
-    const loadEnd = Date.now() + 30_000;
-    while (sideEffects().filter((e) => e.what.startsWith("process:")).length < 120 && Date.now() < loadEnd) await sleep(20);
+    await pollUntil(() => sideEffects().filter((e) => e.what.startsWith("process:")).length >= 120); // under load
     let stoppedAt = 0;
     let startedAt = 0;
     try {

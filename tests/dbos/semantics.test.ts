@@ -4,11 +4,11 @@
 // version gap and absolute run deadlines. Postgres as in cluster.test.ts (FLOWSPEC_PG_URL; a missing
 // Postgres fails under CI=true, skips otherwise).
 
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, dropDatabase, holdPostgres, postgresProblem, sql, startChild, stopChild, type Child } from "./support/harness.js";
+import { createDatabase, dropDatabase, holdPostgres, pollUntil, postgresProblem, readSideEffects, sleep, sql, startChild, stopChild, type Child } from "./support/harness.js";
 
 const problem = await postgresProblem();
 const releases: (() => void)[] = [];
@@ -22,23 +22,8 @@ if (problem !== null && process.env.CI === "true") {
 
 const sideFile = join(tmpdir(), `flowspec-dbos-sem-${process.pid}.txt`);
 const goFile = join(tmpdir(), `flowspec-dbos-go-${process.pid}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function sideEffects(): { runId: string; what: string; who: string }[] {
-  let text = "";
-  try {
-    text = readFileSync(sideFile, "utf8");
-  } catch {
-    return [];
-  }
-  return text
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => {
-      const [runId, what, who] = l.split(" ");
-      return { runId: runId!, what: what!, who: who! };
-    });
-}
+const sideEffects = () => readSideEffects(sideFile);
 
 describe.skipIf(problem !== null)("flowspec/dbos semantics (Postgres, child processes)", () => {
   let db: { name: string; url: string };
@@ -135,8 +120,7 @@ describe.skipIf(problem !== null)("flowspec/dbos semantics (Postgres, child proc
     expect(asked.owner).toBe("solo-1");
     // What a peer's recovery does (DBOS recoverPendingWorkflows): back on its queue, unowned. solo-1 is the only worker of its app.
     await sql(db.url, `UPDATE dbos.workflow_status SET status = 'ENQUEUED', owner_xid = NULL, started_at_epoch_ms = NULL WHERE workflow_uuid = 'redispatch-1'`);
-    const end = Date.now() + 20_000;
-    while ((await sql(db.url, `SELECT status FROM dbos.workflow_status WHERE workflow_uuid = 'redispatch-1'`))[0].status === "ENQUEUED" && Date.now() < end) await sleep(50);
+    await pollUntil(async () => (await sql(db.url, `SELECT status FROM dbos.workflow_status WHERE workflow_uuid = 'redispatch-1'`))[0].status !== "ENQUEUED", 50);
     c.send({ type: "go" });
     const { out } = await c.waitFor((m) => m.type === "done", 30_000);
     expect(out.result.value).toEqual({ answer: "again", by: "solo-1" });
@@ -146,12 +130,11 @@ describe.skipIf(problem !== null)("flowspec/dbos semantics (Postgres, child proc
 
   it("liveness: a live worker whose heartbeat row was reaped re-registers (an upsert)", async () => {
     await sql(db.url, `DELETE FROM flowspec.workers WHERE executor_id = 's1'`); // what a peer's reaper does
-    const end = Date.now() + 20_000;
     let rows: unknown[] = [];
-    while (rows.length === 0 && Date.now() < end) {
-      await sleep(100);
+    await pollUntil(async () => {
       rows = await sql(db.url, `SELECT executor_id FROM flowspec.workers WHERE executor_id = 's1' AND heartbeat_at > now() - interval '5 seconds'`);
-    }
+      return rows.length > 0;
+    }, 100);
     expect(rows.length).toBe(1);
     const s1 = children.find((ch) => ch.messages.some((m) => m.type === "ready" && m.who === "s1"))!;
     expect(s1.stderr()).toContain("worker s1 had been reaped by a peer");
@@ -232,8 +215,7 @@ describe.skipIf(problem !== null)("flowspec/dbos version gap and deadlines (Post
     const c = start("client.ts", { FLOWSPEC_MODE: "deadline", FLOWSPEC_RUN_ID: "deadline-1" });
     await c.waitFor((m) => m.type === "enqueued", 30_000);
     // step_two starts on d1 (the only worker serving loop) and waits for a go file that never comes.
-    const end = Date.now() + 20_000;
-    while (!sideEffects().some((e) => e.runId === "deadline-1" && e.what === "two") && Date.now() < end) await sleep(20);
+    await pollUntil(() => sideEffects().some((e) => e.runId === "deadline-1" && e.what === "two"));
     const owner = children.find((ch) => ch.messages.some((m) => m.type === "ready" && m.who === "d1"))!;
     owner.child.kill("SIGKILL");
     await owner.exited;

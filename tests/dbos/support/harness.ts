@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -171,4 +171,39 @@ export async function holdPostgres(kind: "shared" | "exclusive", timeoutMs = 600
     release();
     await wait();
   }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls `check` until it holds. No deadline of its own: a wall-clock cap would let a busy machine
+ * go on with the condition unmet; the test's timeout is what bounds a wait that never ends.
+ */
+export async function pollUntil(check: () => boolean | Promise<boolean>, everyMs = 20): Promise<void> {
+  while (!(await check())) await sleep(everyMs);
+}
+
+/** A line of a fixture's side-effect file: `${runId} ${what} ${who} ${at}` (`at`: ms, when written). */
+export interface SideEffect {
+  readonly runId: string;
+  readonly what: string;
+  readonly who: string;
+  readonly at: number;
+}
+
+/** The side-effect file's lines; none before the first is written. */
+export function readSideEffects(file: string): SideEffect[] {
+  let text = "";
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return [];
+  }
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const [runId, what, who, at] = line.split(" ");
+      return { runId: runId!, what: what!, who: who!, at: Number(at) };
+    });
 }

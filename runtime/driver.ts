@@ -16,7 +16,7 @@ import { StepInvoker } from "./invoke.js";
 import { contextStatus, RESUMABLE, type ContextStatus } from "./run-state.js";
 import { classInfo, type RunEnv } from "./routing.js";
 import type { AttemptContext } from "./step-context.js";
-import { describeThrown, isError } from "./thrown.js";
+import { asError } from "./thrown.js";
 import { WorkflowCancelledError } from "./errors.js";
 import { ContextStore } from "./store.js";
 import { Trampoline } from "./trampoline.js";
@@ -26,7 +26,7 @@ import { emitError, failedTick, finishedError, refusalOf } from "./sends.js";
 import type { JournalStatus, RunOutcome } from "./journal.js";
 import type { JournaledRun } from "./journal-writer.js";
 import type { StreamLog } from "./stream-log.js";
-import { serializeContext } from "./serialize.js";
+import { snapshotText } from "./serialize.js";
 import { execCommand, startAttempt } from "./driver-commands.js";
 import { journalStatus, RunJournal, UnjournalableError, type DriverJournalOptions } from "./driver-journal.js";
 import { RunTimers } from "./driver-timers.js";
@@ -144,14 +144,7 @@ export class RunDriver implements JournaledRun {
 
   /** `sendEvent` from a step attempt: fenced, checked against the step's `emits`. */
   sendFromStep(actx: AttemptContext, ev: Event, target: string | null): void {
-    if (!actx.live) return;
-    assertEvent(ev, "sendEvent");
-    const cls = classInfo(this.env, eventClassOf(ev));
-    const error = emitError(actx.step, cls, "sent") ?? checkEvent(ev, cls);
-    if (error !== null) return this.submit({ type: "run_failed", error });
-    const tick: Tick = { type: "event_sent", event: ev, target, from: actx.stepName };
-    if (cls.kind === "input_required") actx.hold(tick);
-    else this.submitFromAttempt(actx, tick);
+    this.fromStep(actx, ev, "sendEvent", { type: "event_sent", event: ev, target, from: actx.stepName });
   }
 
   /** `sendEvent` from outside the run (`handler.ctx.sendEvent`): refused at once unless this run accepts it. */
@@ -162,14 +155,21 @@ export class RunDriver implements JournaledRun {
     this.submit({ type: "event_sent", event: ev, target, from: null });
   }
 
-  /** `writeEventToStream` from a step attempt: fenced; an `input_required` event waits for the outcome. */
+  /** `writeEventToStream` from a step attempt: fenced, like its sends. */
   writeFromStep(actx: AttemptContext, ev: Event): void {
+    this.fromStep(actx, ev, "writeEventToStream", { type: "stream_written", event: ev });
+  }
+
+  /**
+   * A step attempt's send (checked against its `emits`) or stream write: dropped once the attempt
+   * ended; an invalid event fails the run; an `input_required` event waits for the attempt's outcome.
+   */
+  private fromStep(actx: AttemptContext, ev: Event, where: "sendEvent" | "writeEventToStream", tick: Tick): void {
     if (!actx.live) return;
-    assertEvent(ev, "writeEventToStream");
+    assertEvent(ev, where);
     const cls = classInfo(this.env, eventClassOf(ev));
-    const error = checkEvent(ev, cls);
+    const error = (where === "sendEvent" ? emitError(actx.step, cls, "sent") : null) ?? checkEvent(ev, cls);
     if (error !== null) return this.submit({ type: "run_failed", error });
-    const tick: Tick = { type: "stream_written", event: ev };
     if (cls.kind === "input_required") actx.hold(tick);
     else this.submitFromAttempt(actx, tick);
   }
@@ -205,14 +205,11 @@ export class RunDriver implements JournaledRun {
    * the step and where the value is) and throws that error to the step's code.
    */
   submitFromAttempt(actx: AttemptContext, tick: Tick): void {
-    try {
-      this.submit(tick);
-    } catch (error) {
-      if (!(error instanceof UnjournalableError)) throw error;
-      const stepError = error.forStep(actx.stepName);
-      this.endAttempt(actx, failedTick(actx, stepError));
-      throw stepError;
-    }
+    const unjournalable = this.trySubmit(tick);
+    if (unjournalable === null) return;
+    const stepError = unjournalable.forStep(actx.stepName);
+    this.endAttempt(actx, failedTick(actx, stepError));
+    throw stepError;
   }
 
   /**
@@ -223,20 +220,20 @@ export class RunDriver implements JournaledRun {
   endAttempt(actx: AttemptContext, outcome: Tick): void {
     const held = actx.end();
     if (held === null || !this.live) return;
-    let tick = outcome;
-    if (held.length > 0) {
-      try {
-        for (const h of held) this.submit(h);
-      } catch (error) {
-        if (!(error instanceof UnjournalableError)) throw error;
-        tick = failedTick(actx, error.forStep(actx.stepName));
-      }
-    }
+    let unjournalable: UnjournalableError | null = null;
+    for (let i = 0; i < held.length && unjournalable === null; i++) unjournalable = this.trySubmit(held[i]!);
+    if (unjournalable === null) unjournalable = this.trySubmit(outcome);
+    if (unjournalable !== null) this.submit(failedTick(actx, unjournalable.forStep(actx.stepName)));
+  }
+
+  /** `submit`, returning (not throwing) the error of a tick the journal cannot encode; nothing of that tick was applied. */
+  private trySubmit(tick: Tick): UnjournalableError | null {
     try {
       this.submit(tick);
+      return null;
     } catch (error) {
-      if (!(error instanceof UnjournalableError)) throw error;
-      this.submit(failedTick(actx, error.forStep(actx.stepName)));
+      if (error instanceof UnjournalableError) return error;
+      throw error;
     }
   }
 
@@ -278,7 +275,7 @@ export class RunDriver implements JournaledRun {
   /** Something failed that no tick covers (a bug, or a journal that throws): end the run with it rather than crash the process. */
   private crash(error: unknown): void {
     if (this.ci.run.status === "running") this.ci.run.status = "failed";
-    this.finish(isError(error) ? error : new Error(describeThrown(error)), null);
+    this.finish(asError(error), null);
   }
 
   /** @internal Ends the run once: timers cleared, signal aborted, stream ended, promise settled. */
@@ -365,7 +362,7 @@ export class RunDriver implements JournaledRun {
 
   /** JournaledRun: the context as JSON text, without the (journaled) stream. */
   snapshotJSON(): string {
-    return JSON.stringify({ ...serializeContext(this.ci), stream: [] });
+    return snapshotText(this.ci);
   }
 
   /** JournaledRun: the journal refused a batch; end the run with its error (or as cancelled from outside), now. */

@@ -9,7 +9,7 @@ import { JournalMismatchError } from "./errors.js";
 import { Event, eventClassOf } from "./event.js";
 import type { RunEnv } from "./routing.js";
 import type { SerializedEvent } from "./serialize.js";
-import { describeThrown, isError } from "./thrown.js";
+import { asError } from "./thrown.js";
 import { checkEvent } from "./validate.js";
 
 /** An event as `{ type, data }`. */
@@ -36,7 +36,7 @@ export function startEventOf(definition: WorkflowDefinition, input: unknown): Ev
   try {
     ev = input instanceof Event ? input : new definition.startEvent(input ?? {});
   } catch (error) {
-    return isError(error) ? error : new Error(describeThrown(error));
+    return asError(error);
   }
   return checkEvent(ev) ?? ev;
 }

@@ -136,3 +136,8 @@ export function restoreContext(ci: ContextInternals, json: ContextJSON, stateSch
   }
   ci.backlog = json.stream.map((e) => decodeEvent(env, e));
 }
+
+/** A context as a journal snapshot: JSON text of its `ContextJSON` without the stream (the journal keeps the stream itself). */
+export function snapshotText(ci: ContextInternals): string {
+  return JSON.stringify({ ...serializeContext(ci), stream: [] });
+}

@@ -16,6 +16,11 @@ export function isError(value: unknown): value is Error {
   return attempt(() => value instanceof Error, false);
 }
 
+/** Any thrown value as an Error: itself when it is one, else an Error describing it. */
+export function asError(value: unknown): Error {
+  return isError(value) ? value : new Error(describeThrown(value));
+}
+
 /** A one-line description of any thrown value, for messages. */
 export function describeThrown(value: unknown): string {
   if (isError(value)) return attempt(() => String(value.message), "(an Error whose message cannot be read)");

@@ -11,13 +11,14 @@ import { CONTEXT, WORKFLOW, type TickSink, type WorkflowInternals } from "./inte
 import { buildRunEnv } from "./routing.js";
 import { RESUMABLE } from "./run-state.js";
 import { startEventOf } from "./event-codec.js";
+import { snapshotText } from "./serialize.js";
 import { rebuildRun, type DurableBinding } from "./durable.js";
 import { assertResumable } from "./resumable.js";
 import { RunExistsError, RunOwnedError, shapeFingerprint, UNFINISHED, workflowShape, type Journal, type RunRecord } from "./journal.js";
 import { JournalWriter } from "./journal-writer.js";
 import { UnjournalableError } from "./driver-journal.js";
 import { WorkflowValidationError } from "./errors.js";
-import { describeThrown, isError } from "./thrown.js";
+import { asError } from "./thrown.js";
 import { encodeTick } from "./tick-codec.js";
 
 /** Construction-time replacements for resource factories, by resource name. */
@@ -197,7 +198,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
     const now = Date.now();
     try {
       // A context of the caller's (store or state set before, or earlier runs): journal it as snapshot 0, so replay starts from it.
-      const seed = ownCtx ? { seq: 0, at: now, json: JSON.stringify({ ...ctx.toJSON(), stream: [] }) } : undefined;
+      const seed = ownCtx ? { seq: 0, at: now, json: snapshotText(ctx[CONTEXT]) } : undefined;
       let json: string;
       try {
         json = JSON.stringify({ kind: "tick", tick: encodeTick(tick) });
@@ -220,7 +221,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
     const ci = ctx[CONTEXT];
     const driver = new RunDriver(this, ci, ctx, runId);
     ci.driver = driver;
-    driver.failEarly(isError(error) ? error : new Error(describeThrown(error)));
+    driver.failEarly(asError(error));
     return new WorkflowHandler<Result, State, Streamed>(driver);
   }
 
@@ -330,7 +331,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
         status: record.status,
         updatedAt: now,
         outcome: null,
-        snapshot: { seq: record.lastSeq, at: now, json: JSON.stringify({ ...ctx.toJSON(), stream: [] }) },
+        snapshot: { seq: record.lastSeq, at: now, json: snapshotText(ctx[CONTEXT]) },
         upgrade: { fingerprint: d.fingerprint, shape: d.shape },
       },
     ]);
@@ -355,7 +356,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
       try {
         handlers.push(this.resume(r.runId));
       } catch (error) {
-        skipped.push({ runId: r.runId, error: isError(error) ? error : new Error(describeThrown(error)) });
+        skipped.push({ runId: r.runId, error: asError(error) });
       }
     }
     return Object.assign(handlers, { skipped });

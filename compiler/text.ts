@@ -17,6 +17,14 @@ export function printable(text: string): string {
   return text.replace(UNPRINTABLE, escapeChar);
 }
 
+/**
+ * Pretty JSON with the characters JSON.stringify leaves raw (DEL, C1 controls, separators, bidi
+ * overrides) written as `\uXXXX` escapes: the same value, safe to print to a terminal.
+ */
+export function printableJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).split("\n").map(printable).join("\n");
+}
+
 function escapeChar(char: string): string {
   return `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
 }

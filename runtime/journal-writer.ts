@@ -140,7 +140,7 @@ export class JournalWriter implements LeaseHolder {
     const batch: RunBatch[] = [];
     const byId = new Map<string, JournaledRun>();
     const now = Date.now();
-    const lease = { owner: this.owner, until: now + LEASE_MS };
+    const lease = this.lease();
     for (const [run, p] of pending) {
       const { status, outcome } = run.journalState();
       let snapshot: RunBatch["snapshot"];

@@ -19,7 +19,7 @@ import { FileAccessError, findSpecFiles } from "../files.js";
 import { formatText } from "../format.js";
 import type { SpecModel } from "../model.js";
 import { toSlashes } from "../paths.js";
-import { printable } from "../text.js";
+import { printable, printableJson } from "../text.js";
 import type { ShapeChange } from "../../runtime/compat.js";
 import { parseArgs } from "./args.js";
 import type { Command, CommandIO } from "./types.js";
@@ -70,7 +70,7 @@ export const diffCommand: Command = async (args, io) => {
     return 2;
   }
   const breaking = comparisons.reduce((n, c) => n + c.changes.filter((change) => change.breaking).length, 0);
-  io.stdout.write(flags.format === "json" ? `${JSON.stringify({ breaking, specs: comparisons }, null, 2)}\n` : formatComparisons(comparisons, breaking));
+  io.stdout.write(flags.format === "json" ? `${printableJson({ breaking, specs: comparisons })}\n` : formatComparisons(comparisons, breaking));
   return breaking > 0 ? 1 : 0;
 };
 

@@ -12,7 +12,7 @@ import { hasErrors } from "../diagnostics.js";
 import { findSpecFiles } from "../files.js";
 import { formatText } from "../format.js";
 import { shapeOfModel } from "../shape.js";
-import { printable } from "../text.js";
+import { printable, printableJson } from "../text.js";
 import type { Journal, RunRecord } from "../../runtime/journal.js";
 import { UNFINISHED } from "../../runtime/journal.js";
 import { resumeProblems } from "../../runtime/resumable.js";
@@ -36,7 +36,7 @@ export async function checkRuns(journal: Journal, specPaths: readonly string[], 
   const verdicts = journal.list({ status: UNFINISHED }).map((run) => verdict(journal, run, shapes));
   const blocked = verdicts.filter((v) => !v.resumable).length;
   if (format === "json") {
-    io.stdout.write(`${JSON.stringify({ runs: verdicts, blocked }, null, 2).split("\n").map(printable).join("\n")}\n`);
+    io.stdout.write(`${printableJson({ runs: verdicts, blocked })}\n`);
     return blocked > 0 ? 1 : 0;
   }
   const lines: string[] = [];

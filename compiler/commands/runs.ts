@@ -9,7 +9,7 @@
 import { resolve } from "node:path";
 import type { Journal, JournalEntry, JournalStatus, RunRecord } from "../../runtime/journal.js";
 import { cancelRun, checkRuns, durationMs, purgeRuns } from "./runs-lifecycle.js";
-import { printable } from "../text.js";
+import { printable, printableJson } from "../text.js";
 import { parseArgs } from "./args.js";
 import { UsageError, type Command, type CommandIO } from "./types.js";
 
@@ -84,7 +84,7 @@ export const runsCommand: Command = async (args, io) => {
 function list(journal: Journal, flags: { format: string; workflow?: string; status?: JournalStatus }, io: CommandIO): number {
   const runs = journal.list({ ...(flags.workflow ? { workflow: flags.workflow } : {}), ...(flags.status ? { status: flags.status } : {}) });
   if (flags.format === "json") {
-    io.stdout.write(`${json({ runs: runs.map(summary) })}\n`);
+    io.stdout.write(`${printableJson({ runs: runs.map(summary) })}\n`);
     return 0;
   }
   if (runs.length === 0) {
@@ -165,7 +165,7 @@ function show(journal: Journal, runId: string, format: string, io: CommandIO): n
   const outcome: { result: { type: string; data: unknown } } | { error: { name: string; message: string } } | null =
     run.outcome === null ? null : "result" in run.outcome ? { result: run.outcome.result } : { error: { name: run.outcome.error.name, message: run.outcome.error.message } };
   if (format === "json") {
-    io.stdout.write(`${json({ run: summary(run), outcome, attempts: [...attempts.values()], timeline })}\n`);
+    io.stdout.write(`${printableJson({ run: summary(run), outcome, attempts: [...attempts.values()], timeline })}\n`);
     return 0;
   }
   const lines = [
@@ -181,11 +181,6 @@ function show(journal: Journal, runId: string, format: string, io: CommandIO): n
   return 0;
 }
 
-/** Pretty JSON with the characters JSON.stringify leaves raw (DEL, C1 controls, separators, bidi
- * overrides) written as `\uXXXX` escapes: the same value, safe to print to a terminal. */
-function json(value: unknown): string {
-  return JSON.stringify(value, null, 2).split("\n").map(printable).join("\n");
-}
 
 function brief(value: unknown): string {
   const text = JSON.stringify(value) ?? "undefined";

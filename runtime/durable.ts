@@ -15,7 +15,7 @@ import type { JournalWriter } from "./journal-writer.js";
 import { Mutex } from "./lock.js";
 import { reduceInto, type CommandSink } from "./reduce.js";
 import { buildRunEnv, type RunEnv } from "./routing.js";
-import { createRunState, type RunState } from "./run-state.js";
+import { createRunState, type RunState, type StepState } from "./run-state.js";
 import { restoreContext, type ContextJSON } from "./serialize.js";
 import type { WorkflowShape } from "./shape.js";
 import type { Touched } from "./compat.js";
@@ -85,13 +85,7 @@ export function touchedBy(journal: Journal, record: RunRecord): Touched {
   const replayed = replay(journal, record, env, undefined, events);
   const pending = new Map<string, Set<string>>();
   env.steps.forEach((step, i) => {
-    const st = replayed.run.steps[i]!;
-    const types = new Set<string>();
-    for (const d of [...st.queue.toArray(), ...st.active]) {
-      types.add(eventClassOf(d.event).typeName);
-      for (const e of d.taken ?? []) types.add(eventClassOf(e.event).typeName);
-    }
-    for (const ev of st.buffer.values()) types.add(eventClassOf(ev).typeName);
+    const types = pendingTypes(replayed.run.steps[i]!);
     if (types.size > 0) pending.set(step.name, types);
   });
   return { events, pending };
@@ -105,7 +99,7 @@ function replay(journal: Journal, record: RunRecord, env: RunEnv, stateSchema: Z
     const json = JSON.parse(snapshot.json) as ContextJSON;
     restoreContext(ci, json, stateSchema);
     ci.run.status = json.status; // restoring marks a running context paused; replay needs it running
-    if (seen !== undefined) noteRunEvents(ci.run, seen);
+    if (seen !== undefined) for (const st of ci.run.steps) pendingTypes(st, seen);
   } else {
     const initial = parseState(stateSchema, {});
     if (!initial.ok) throw initial.error;
@@ -131,14 +125,14 @@ function replay(journal: Journal, record: RunRecord, env: RunEnv, stateSchema: Z
   return { run: ci.run, streamed, ticks };
 }
 
-function noteRunEvents(run: RunState, seen: Set<string>): void {
-  for (const st of run.steps) {
-    for (const d of [...st.queue.toArray(), ...st.active]) {
-      seen.add(eventClassOf(d.event).typeName);
-      for (const e of d.taken ?? []) seen.add(eventClassOf(e.event).typeName);
-    }
-    for (const ev of st.buffer.values()) seen.add(eventClassOf(ev).typeName);
+/** The event types of a step's pending work: queued and in-flight deliveries (with what they took from the buffer) and its collect buffer. */
+function pendingTypes(st: StepState, into = new Set<string>()): Set<string> {
+  for (const d of [...st.queue.toArray(), ...st.active]) {
+    into.add(eventClassOf(d.event).typeName);
+    for (const e of d.taken ?? []) into.add(eventClassOf(e.event).typeName);
   }
+  for (const ev of st.buffer.values()) into.add(eventClassOf(ev).typeName);
+  return into;
 }
 
 function noteTickEvents(tick: Tick, seen: Set<string>): void {

@@ -335,7 +335,7 @@ export class MemoryJournal implements Journal {
   claim(runId: string, lease: RunLease, isDead: (held: RunLease) => boolean): RunLease | null {
     const r = this.runs.get(runId);
     if (r === undefined) throw new Error(`Journal ${this.location} has no run "${runId}"`);
-    if (r.lease !== null && r.lease.owner !== lease.owner && r.lease.until > Date.now() && !isDead(r.lease)) return r.lease;
+    if (leaseStands(r.lease, lease, isDead)) return r.lease;
     r.lease = lease;
     return null;
   }
@@ -373,6 +373,11 @@ export function refusal(record: Pick<RunRecord, "lastSeq">, lease: RunLease | nu
     return { runId: b.runId, reason: `run "${b.runId}" has entries up to ${record.lastSeq}, and this batch starts at ${first.seq}: another process wrote to it` };
   }
   return null;
+}
+
+/** The rule of `Journal.claim`: the lease `held` keeps `lease.owner` out while it is another owner's, unexpired, and not provably dead. */
+export function leaseStands(held: RunLease | null, lease: RunLease, isDead: (held: RunLease) => boolean): held is RunLease {
+  return held !== null && held.owner !== lease.owner && held.until > Date.now() && !isDead(held);
 }
 
 /** `pid@host/token` as words. */

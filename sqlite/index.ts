@@ -19,6 +19,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import {
   CANCELLED_OWNER,
   cancelledOutcome,
+  leaseStands,
   refusal,
   RunExistsError,
   type PurgeReport,
@@ -394,7 +395,7 @@ export class SqliteJournal implements Journal {
     const row = this.writes.lease.get(runId) as Pick<RunRow, "owner" | "lease_until"> | undefined;
     if (row === undefined) throw new Error(`Journal ${this.location} has no run "${runId}"`);
     const held = row.owner ? { owner: row.owner, until: row.lease_until ?? 0 } : null;
-    if (held !== null && held.owner !== lease.owner && held.until > Date.now() && !isDead(held)) return held;
+    if (leaseStands(held, lease, isDead)) return held;
     this.writes.setLease.run(lease.owner, lease.until, runId);
     return null;
   }

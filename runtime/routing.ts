@@ -4,6 +4,7 @@
 import type { ZodType } from "zod";
 import type { RetryPolicy, StepDefinition, WorkflowDefinition } from "./definition.js";
 import { BUILT_IN_EVENTS, type EventClass, type EventKind } from "./event.js";
+import { fillsIn } from "./validate.js";
 
 const NO_RETRY: RetryPolicy = Object.freeze({ attempts: 1, delay: 0, backoff: 1 });
 
@@ -27,6 +28,8 @@ export interface ClassInfo {
   readonly typeName: string;
   readonly kind: EventKind;
   readonly schema: ZodType;
+  /** Parsing with `schema` can fill in a default (`checkEvent` then writes the parsed values back). */
+  readonly fillsIn: boolean;
   /** The steps accepting this event type, in spec order. */
   readonly recipients: readonly StepEnv[];
 }
@@ -52,7 +55,7 @@ export function classInfo(env: RunEnv, cls: EventClass): ClassInfo {
   let info = env.classes.get(cls);
   if (info === undefined) {
     const { typeName, kind, schema } = cls;
-    info = { typeName, kind, schema, recipients: env.routes.get(typeName) ?? NO_STEPS };
+    info = { typeName, kind, schema, fillsIn: fillsIn(schema), recipients: env.routes.get(typeName) ?? NO_STEPS };
     env.classes.set(cls, info);
   }
   return info;

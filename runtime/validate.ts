@@ -13,10 +13,13 @@ function issuesOf(error: ZodError): ValidationIssue[] {
  * event takes the parsed values where they differ, so the defaults of nested types' fields (which
  * no constructor applies) are in the event the steps receive, never silently missing.
  */
-export function checkEvent(ev: Event, cls: { readonly typeName: string; readonly schema: ZodType } = eventClassOf(ev)): WorkflowValidationError | null {
+export function checkEvent(
+  ev: Event,
+  cls: { readonly typeName: string; readonly schema: ZodType; readonly fillsIn?: boolean } = eventClassOf(ev),
+): WorkflowValidationError | null {
   const result = cls.schema.safeParse(ev);
   if (!result.success) return new WorkflowValidationError(cls.typeName, issuesOf(result.error));
-  if (fillsIn(cls.schema)) {
+  if (cls.fillsIn ?? fillsIn(cls.schema)) {
     const parsed = result.data as Record<string, unknown>;
     const fields = ev as unknown as Record<string, unknown>;
     for (const key in parsed) if (fields[key] !== parsed[key]) fields[key] = parsed[key];
@@ -27,7 +30,7 @@ export function checkEvent(ev: Event, cls: { readonly typeName: string; readonly
 const fillers = new WeakMap<ZodType, boolean>();
 
 /** Whether parsing with `schema` can fill in or change values (a default somewhere in it); memoized per schema. */
-function fillsIn(schema: ZodType): boolean {
+export function fillsIn(schema: ZodType): boolean {
   let known = fillers.get(schema);
   if (known === undefined) fillers.set(schema, (known = mayFillIn(schema, new Set())));
   return known;

@@ -1,7 +1,7 @@
 // `flowspec runs list|show`: in-process against a real journal file, plus the check that other
 // commands never load the native SQLite module.
 
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -75,6 +75,17 @@ describe("flowspec runs", () => {
 /** What a terminal would act on: C0/C1 controls (ESC among them), separators, bidi controls. */
 const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
+/**
+ * The built CLI and the packages `runs list` loads, copied under `into` so that `nobody` can read
+ * them: the repo itself may sit in a folder only its owner may enter (a CI clone in a 0700 temp dir).
+ */
+function readableCli(into: string): string {
+  const copy = (from: string) => cpSync(join(REPO, from), join(into, from), { recursive: true });
+  for (const path of ["package.json", "dist/cli", "node_modules/zod", "node_modules/bindings", "node_modules/file-uri-to-path"]) copy(path);
+  for (const path of ["package.json", "lib", "build/Release/better_sqlite3.node"]) copy(join("node_modules/better-sqlite3", path));
+  return join(into, "dist/cli/flowspec.js");
+}
+
 describe("flowspec runs with hostile or large journals", () => {
   const hostile = "evil\u001b[2J\u001b]0;pwned\u0007\u202erow\u009b";
 
@@ -143,11 +154,8 @@ describe("flowspec runs with hostile or large journals", () => {
       chmodSync(file, 0o444);
       chmodSync(folder, 0o555);
       chmodSync(shared, 0o755);
-      const res = spawnSync(
-        process.execPath,
-        ["--import", join(REPO, "tests/durable/support/register.mjs"), join(REPO, "compiler/cli.ts"), "runs", "list", "--journal", file],
-        { cwd: folder, encoding: "utf8", ...(root ? { uid: 65534, gid: 65534 } : {}) },
-      );
+      const cli = root ? readableCli(join(shared, "cli")) : join(REPO, "dist/cli/flowspec.js");
+      const res = spawnSync(process.execPath, [cli, "runs", "list", "--journal", file], { cwd: folder, encoding: "utf8", ...(root ? { uid: 65534, gid: 65534 } : {}) });
       expect(res.stderr).toBe("");
       expect(res.status).toBe(0);
       expect(res.stdout).toMatch(/ro-1\s+Flow\s+running/);

@@ -1,0 +1,49 @@
+// On start with a journal: serve again the runs the journal holds. Unfinished runs are resumed
+// (`flow.resume`), the most recent finished ones replayed; each one's stream is read from
+// sequence 0 (`streamEvents({ from: 0 })`), so the log, and every cursor into it, is what it was
+// before the restart: a reader resuming with `Last-Event-ID` gets no duplicates and misses nothing.
+
+import { UNFINISHED, type Journal, type JournalStatus, type RunRecord } from "../runtime/index.js";
+import { RunTable, ServedRun } from "./runs.js";
+import type { ServedWorkflow } from "./workflows.js";
+
+/** A journal run the server could not serve again, and why. */
+export interface SkippedRun {
+  readonly runId: string;
+  readonly error: Error;
+}
+
+const RUN_ID = /^([A-Za-z0-9_-]{1,128})(?:\.(\d+))?$/;
+
+/** The handler id a run id belongs to (`abc` and `abc.3` belong to `abc`), or null for a run the server did not name. */
+export function handlerIdOf(runId: string): string | null {
+  return RUN_ID.exec(runId)?.[1] ?? null;
+}
+
+const unfinished = (status: JournalStatus) => (UNFINISHED as readonly JournalStatus[]).includes(status);
+
+export async function restoreRuns(journal: Journal, served: ReadonlyMap<string, ServedWorkflow>, runs: RunTable, retention: number, skipped: SkippedRun[]): Promise<void> {
+  const byDefinition = new Map<string, ServedWorkflow>();
+  for (const w of served.values()) if (!byDefinition.has(w.definition.name)) byDefinition.set(w.definition.name, w);
+  const latest = new Map<string, RunRecord>();
+  for (const record of journal.list()) {
+    const id = handlerIdOf(record.runId);
+    if (id === null || !byDefinition.has(record.workflow)) continue;
+    const seen = latest.get(id);
+    if (seen === undefined || seen.createdAt <= record.createdAt) latest.set(id, record);
+  }
+  const records = [...latest.entries()].sort((a, b) => a[1].createdAt - b[1].createdAt);
+  const finished = records.filter(([, r]) => !unfinished(r.status));
+  const keep = new Set(finished.slice(Math.max(0, finished.length - retention)).map(([id]) => id));
+  for (const [id, record] of records) {
+    if (!unfinished(record.status) && !keep.has(id)) continue;
+    const w = byDefinition.get(record.workflow)!;
+    try {
+      const handler = w.flow.resume(record.runId);
+      const finishedAt = unfinished(record.status) ? undefined : record.updatedAt;
+      runs.add(new ServedRun(id, w, handler, record.createdAt, handler.streamEvents({ from: 0 }), finishedAt));
+    } catch (error) {
+      skipped.push({ runId: record.runId, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  }
+}

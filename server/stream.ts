@@ -1,0 +1,110 @@
+// GET /events/{id}: a run's log as Server-Sent Events or NDJSON, from a cursor.
+//
+// SSE framing is the reference's: `id: <seq>` then one `data: <envelope>` line and a blank line;
+// no `event:` or `retry:` lines (EventSource would route named events away from `message`);
+// `: heartbeat` after `heartbeatMs` idle; the response ends after the terminal event. NDJSON is
+// one envelope per line; unlike the reference's, each line also carries `"sequence"`, so an NDJSON
+// reader can resume too.
+
+import { ClientError } from "./errors.js";
+import { isTerminal, type Envelope } from "./envelope.js";
+import type { ServedRun } from "./runs.js";
+
+export interface StreamQuery {
+  readonly sse: boolean;
+  /** The last sequence number the reader has: -1 for everything, `now` for only what comes next. */
+  readonly after: number | "now";
+  readonly includeQualifiedName: boolean;
+}
+
+function flag(value: string | undefined, name: string, dflt: boolean): boolean {
+  if (value === undefined) return dflt;
+  const v = value.toLowerCase();
+  if (v === "true" || v === "1" || v === "yes") return true;
+  if (v === "false" || v === "0" || v === "no") return false;
+  throw new ClientError(400, `Invalid ${name}: '${value}' (true or false)`, name);
+}
+
+function cursor(value: string, name: string): number | "now" {
+  if (name === "after_sequence" && value === "now") return "now";
+  if (!/^-?\d{1,15}$/.test(value) || Number(value) < -1) throw new ClientError(400, `Invalid ${name}: '${value}'`, name);
+  return Number(value);
+}
+
+/** Reads `sse`, `after_sequence` (default `now`, as the reference), `include_qualified_name` and, in SSE mode, `Last-Event-ID`. */
+export function streamQuery(url: URL, lastEventId: string | null): StreamQuery {
+  const q = url.searchParams;
+  const sse = flag(q.get("sse") ?? undefined, "sse", true);
+  flag(q.get("include_internal") ?? undefined, "include_internal", false);
+  const includeQualifiedName = flag(q.get("include_qualified_name") ?? undefined, "include_qualified_name", true);
+  let after = cursor(q.get("after_sequence") ?? "now", "after_sequence");
+  if (sse && lastEventId !== null && lastEventId.trim() !== "") after = cursor(lastEventId.trim(), "Last-Event-ID");
+  return { sse, after, includeQualifiedName };
+}
+
+const encoder = new TextEncoder();
+const HEARTBEAT = encoder.encode(": heartbeat\n\n");
+
+/** Counts open streams against a limit. */
+export class ReaderGate {
+  open = 0;
+  constructor(readonly limit: number) {}
+}
+
+/** The stream response, or null when the run ended and nothing is left after the cursor (the route answers 204). */
+export function streamResponse(run: ServedRun, query: StreamQuery, heartbeatMs: number, gate: ReaderGate): Response | null {
+  let next = query.after === "now" ? run.log.length : query.after + 1;
+  if (run.ended && next >= run.log.length) return null;
+  if (gate.open >= gate.limit) throw new ClientError(503, `Too many open event streams (limit ${gate.limit}); try again later`);
+  gate.open++;
+  let released = false;
+  const release = () => {
+    if (!released) (released = true), gate.open--;
+  };
+  let waiting: { cancel: () => void } | null = null;
+  const frame = (seq: number, env: Envelope): string => {
+    const out = query.includeQualifiedName ? env : { ...env, qualified_name: null };
+    return query.sse ? `id: ${seq}\ndata: ${JSON.stringify(out)}\n\n` : `${JSON.stringify({ ...out, sequence: seq })}\n`;
+  };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        if (released) return;
+        if (next < run.log.length) {
+          let text = "";
+          let end = false;
+          for (; next < run.log.length && !end; next++) {
+            text += frame(next, run.log[next]!);
+            end = isTerminal(run.log[next]!);
+          }
+          controller.enqueue(encoder.encode(text));
+          if (end || (run.ended && next >= run.log.length)) {
+            release();
+            controller.close();
+          }
+          return;
+        }
+        if (run.ended) {
+          release();
+          controller.close();
+          return;
+        }
+        const wait = run.waitForMore(heartbeatMs);
+        waiting = wait;
+        const more = await wait.promise;
+        waiting = null;
+        if (released) return;
+        if (!more && query.sse) {
+          controller.enqueue(HEARTBEAT);
+          return;
+        }
+      }
+    },
+    cancel() {
+      release();
+      waiting?.cancel();
+    },
+  });
+  const type = query.sse ? "text/event-stream; charset=utf-8" : "application/x-ndjson";
+  return new Response(body, { status: 200, headers: { "content-type": type, "cache-control": "no-cache", "x-accel-buffering": "no" } });
+}

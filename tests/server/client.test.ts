@@ -101,10 +101,12 @@ test("the client's own reconnect resumes with Last-Event-ID: no event twice, non
         throw new Error("connection dropped");
       }
     },
-    // Its back-off is where the human answers.
-    sseSleepFn: async () => {
-      await postEventsByHandlerId({ client, path: { handler_id }, body: { event: { type: "Approval", value: { approved: false } } as never } });
-    },
+    // Its back-off (an option of its SSE client that the generated types leave out) is where the human answers.
+    ...({
+      sseSleepFn: async () => {
+        await postEventsByHandlerId({ client, path: { handler_id }, body: { event: { type: "Approval", value: { approved: false } } as never } });
+      },
+    } as object),
   });
   const types: string[] = [];
   for await (const ev of stream as AsyncGenerator<Envelope>) types.push(ev.type);

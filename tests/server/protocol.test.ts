@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DemoFlow, TrivialFlow } from "./support/flows.js";
-import { readUntil, serve, sseFrames, until, type Served } from "./support/http.js";
+import { readUntil, serve, sseFrames, until, type JsonResponse, type Served } from "./support/http.js";
 
 let s: Served;
 beforeAll(async () => {
@@ -30,7 +30,7 @@ async function approve(id: string, event: unknown = { type: "Approval", value: {
   return s.req(`/events/${id}`, { json: { event } });
 }
 
-async function errorOf(r: Response) {
+async function errorOf(r: JsonResponse) {
   expect(r.headers.get("content-type")).toBe("application/json");
   return (await r.json()) as { detail: string; field?: string; accepted?: string[] };
 }

@@ -2,12 +2,15 @@
 
 import { createServer, type ServerOptions, type ListeningServer, type FlowspecServer } from "../../../server/index.js";
 
+/** A response whose JSON the tests read untyped. */
+export type JsonResponse = Omit<Response, "json"> & { json(): Promise<any> };
+
 export interface Served {
   readonly server: FlowspecServer;
   readonly http: ListeningServer;
   readonly url: string;
   /** fetch relative to the server. */
-  req(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  req(path: string, init?: RequestInit & { json?: unknown }): Promise<JsonResponse>;
   close(): Promise<void>;
 }
 
@@ -16,13 +19,13 @@ export async function serve(options: ServerOptions): Promise<Served> {
   const http = await server.listen({ port: 0 });
   const req = (path: string, init: RequestInit & { json?: unknown } = {}) => {
     const { json, ...rest } = init;
-    return fetch(http.url + path, json === undefined ? rest : { method: "POST", ...rest, body: JSON.stringify(json), headers: { "content-type": "application/json", ...(rest.headers as Record<string, string>) } });
+    return fetch(http.url + path, json === undefined ? rest : { method: "POST", ...rest, body: JSON.stringify(json), headers: { "content-type": "application/json", ...(rest.headers as Record<string, string>) } }) as Promise<JsonResponse>;
   };
   return { server, http, url: http.url, req, close: () => http.close() };
 }
 
 /** Reads a response body until `until(textSoFar)` holds or the body ends, then cancels it. */
-export async function readUntil(response: Response, until: (text: string) => boolean): Promise<string> {
+export async function readUntil(response: { readonly body: ReadableStream<Uint8Array> | null }, until: (text: string) => boolean): Promise<string> {
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   for (;;) {

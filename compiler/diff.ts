@@ -4,7 +4,7 @@
 
 import type { FieldModel, SpecModel } from "./model.js";
 import { shapeOfModel } from "./shape.js";
-import { shapeChanges, type ShapeChange } from "../runtime/compat.js";
+import { shapeChanges, type ShapeChange } from "../runtime/durable/index.js";
 
 /** The changes from `was` to `now`, breaking ones first, then in the order found. */
 export function diffModels(was: SpecModel, now: SpecModel): ShapeChange[] {

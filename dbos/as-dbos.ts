@@ -2,6 +2,7 @@
 
 import type { Workflow } from "../runtime/index.js";
 import type { DbosHandler } from "./handler.js";
+import { isDbosFlow } from "./runtime.js";
 
 /** A workflow of any state, context, start and result type. */
 export type AnyFlow = Workflow<any, any, any, any>;
@@ -23,6 +24,6 @@ export type DbosWorkflow<F> = Omit<F, "run" | "resume" | "resumeAll"> & {
  * and a `sendEvent` that returns its promise their types.
  */
 export function asDbos<F extends AnyFlow>(flow: F): DbosWorkflow<F> {
-  if (!Object.prototype.hasOwnProperty.call(flow, "resumeAll")) throw new TypeError("This workflow was not constructed with a DbosRuntime ({ runtime })");
+  if (!isDbosFlow(flow)) throw new TypeError("This workflow was not constructed with a DbosRuntime ({ runtime })");
   return flow as unknown as DbosWorkflow<F>;
 }

@@ -3,10 +3,10 @@
 // from the DBOS workflow function, which stores only `name`, `message` and own enumerable
 // properties; we carry the full `SerializedError` in one of them and revive it on the reading side.
 
-import { decodeError, encodeError, type SerializedError } from "../runtime/tick-codec.js";
+import { decodeError, encodeError, type SerializedError } from "../runtime/backend.js";
 
-export { decodeError, decodeEvent, decodeTick, encodeError, encodeEvent, encodeTick } from "../runtime/tick-codec.js";
-export type { SerializedError, SerializedTick } from "../runtime/tick-codec.js";
+export { decodeError, decodeEvent, decodeTick, encodeError, encodeEvent, encodeTick } from "../runtime/backend.js";
+export type { SerializedError, SerializedTick } from "../runtime/backend.js";
 
 /** An error DBOS can store (as the workflow's error) and another process can revive exactly. */
 export function toDbosError(error: unknown): Error {

@@ -4,12 +4,8 @@
 // synchronous one that this process cannot answer throws `RemoteRunError`, never a default.
 
 import { DBOS } from "@dbos-inc/dbos-sdk";
-import { Context, Event, WorkflowCancelledError, StopEvent, WorkflowHandler, type ContextStatus, type SendEventOptions } from "../runtime/index.js";
-import { eventClassOf } from "../runtime/event.js";
-import { WORKFLOW } from "../runtime/internals.js";
-import { classInfo } from "../runtime/routing.js";
-import { refusalOf } from "../runtime/sends.js";
-import { assertEvent, checkEvent } from "../runtime/validate.js";
+import { Context, Event, eventClassOf, sendRefusal, StopEvent, WorkflowCancelledError, WorkflowHandler, workflowInfo, type ContextStatus, type RunHandle } from "../runtime/backend.js";
+import type { SendEventOptions } from "../runtime/index.js";
 import type { AnyFlow } from "./as-dbos.js";
 import { decodeEvent, encodeEvent, fromDbosError } from "./codec.js";
 import { RemoteRunError } from "./errors.js";
@@ -45,7 +41,7 @@ export class DbosContext<State = Record<string, unknown>> extends Context<State>
   ) {
     super(flow as never);
     this.flow = flow;
-    this.workflowName = flow[WORKFLOW].definition.name;
+    this.workflowName = workflowInfo(flow).definition.name;
     const remote = (what: string, instead = ASYNC_READS) => () => {
       throw new RemoteRunError(id, this.workflowName, what, instead);
     };
@@ -93,11 +89,8 @@ export class DbosContext<State = Record<string, unknown>> extends Context<State>
    * A cancelled run keeps the event for the `resume` that continues it.
    */
   override sendEvent(ev: Event, options?: SendEventOptions): Promise<void> {
-    assertEvent(ev, "sendEvent");
-    const env = this.flow[WORKFLOW].env;
-    const cls = classInfo(env, eventClassOf(ev));
     const target = options?.step ?? null;
-    const refused = checkEvent(ev, cls) ?? refusalOf(env, cls, target);
+    const refused = sendRefusal(workflowInfo(this.flow).env, ev, target);
     if (refused !== null) throw refused;
     const p = (async () => {
       await this.ready;
@@ -108,40 +101,23 @@ export class DbosContext<State = Record<string, unknown>> extends Context<State>
   }
 }
 
-/** What `flow.run` / `flow.resume` return with a `DbosRuntime`: awaitable, streamable from any process. */
-export class DbosHandler<Result = unknown, State = Record<string, unknown>> extends WorkflowHandler<Result, State> {
+/** A DBOS run as this process reaches it: the `RunHandle` behind a `DbosHandler`. */
+class DbosRun<Result, State> implements RunHandle<Result, State> {
   private settled = false;
-  private readonly result: Promise<Result>;
-  private readonly context: DbosContext<State>;
+  readonly result: Promise<Result>;
+  readonly ctx: DbosContext<State>;
   /** This process's view of the run's status: null until known (a `resume` before its `enqueued` resolved). */
   private known: ContextStatus | null;
 
-  /** @internal */
   constructor(
     private readonly rt: DbosRuntime,
     private readonly flow: AnyFlow,
-    private readonly id: string,
+    readonly runId: string,
     /** Resolves once the run is stored (run) or known (resume), with its status when that is known. */
-    private readonly ready: Promise<ContextStatus | void>,
+    readonly ready: Promise<ContextStatus | void>,
     initial: ContextStatus | null,
   ) {
-    const box: { self?: DbosHandler<Result, State> } = {};
-    const fake = {
-      get context() {
-        return box.self!.context;
-      },
-      runId: id,
-      get live() {
-        return !box.self!.settled;
-      },
-      get promise() {
-        return box.self!.result;
-      },
-      stream: { consume: () => box.self!.streamEvents() },
-      cancel: () => box.self!.cancel(),
-    };
-    super(fake as unknown as ConstructorParameters<typeof WorkflowHandler>[0]);
-    box.self = this;
+    const id = runId;
     this.known = initial;
     ready.then(
       (s) => {
@@ -151,7 +127,7 @@ export class DbosHandler<Result = unknown, State = Record<string, unknown>> exte
         this.known = "failed";
       },
     );
-    this.context = new DbosContext<State>(flow, rt, id, ready);
+    this.ctx = new DbosContext<State>(flow, rt, id, ready);
     this.result = (async () => {
       await ready;
       await rt.waitForEnd(id, (s) => {
@@ -161,7 +137,7 @@ export class DbosHandler<Result = unknown, State = Record<string, unknown>> exte
       if (final !== null) this.known = final;
       try {
         const raw = (await DBOS.retrieveWorkflow(id).getResult({ pollingIntervalMs: rt.readPollingMs } as never)) as { type: string; data: Record<string, unknown> };
-        const ev = decodeEvent(flow[WORKFLOW].env, raw);
+        const ev = decodeEvent(workflowInfo(flow).env, raw);
         return (ev.constructor === StopEvent ? (ev as StopEvent).result : ev) as Result;
       } catch (error) {
         throw isDbosCancel(error) ? cancelledError(id) : fromDbosError(error);
@@ -172,62 +148,38 @@ export class DbosHandler<Result = unknown, State = Record<string, unknown>> exte
     this.result.catch(() => undefined);
   }
 
-  override get ctx(): DbosContext<State> {
-    return this.context;
+  get done(): boolean {
+    return this.settled;
   }
 
-  override get runId(): string {
-    return this.id;
-  }
-
-  /**
-   * Where the run stands, as this process last saw it: `running`, `waiting` (nothing in flight or
-   * queued: it waits for an event from outside, or for a worker of its version), `completed`,
-   * `failed`, `cancelled` or `timed_out`. Refreshed every `pollingIntervalMs` while the run is
-   * going. Known at once for `run`; for `resume`, once `handler.enqueued` resolved (before that it
-   * throws `RemoteRunError`). `await handler.readStatus()` asks Postgres now.
-   */
-  override get status(): ContextStatus {
-    if (this.known === null) throw new RemoteRunError(this.id, this.flow[WORKFLOW].definition.name, "handler.status (before handler.enqueued resolved)", "await handler.enqueued first, or await handler.readStatus()");
+  get status(): ContextStatus {
+    if (this.known === null) throw new RemoteRunError(this.runId, workflowInfo(this.flow).definition.name, "handler.status (before handler.enqueued resolved)", "await handler.enqueued first, or await handler.readStatus()");
     return this.known;
   }
 
-  /** The run's status, read from Postgres now (it also refreshes `handler.status`). */
   async readStatus(): Promise<ContextStatus> {
     await this.ready;
-    const s = await this.rt.status(this.id);
-    if (s === null) throw new Error(`DbosRuntime: run "${this.id}" vanished from the system database`);
+    const s = await this.rt.status(this.runId);
+    if (s === null) throw new Error(`DbosRuntime: run "${this.runId}" vanished from the system database`);
     if (!this.settled) this.known = s;
     return s;
   }
 
-  /** The run's typed state as of its last checkpoint, from any process (its recorded ticks, replayed). */
-  override async state(): Promise<State> {
+  async state(): Promise<State> {
     await this.ready;
-    return (await readRun(this.flow, this.id)).store.getState() as State;
+    return (await readRun(this.flow, this.runId)).store.getState() as State;
   }
 
-  /** The run's key/value store as of its last checkpoint, as a plain object (a copy), from any process. */
-  override async store(): Promise<Record<string, unknown>> {
+  async store(): Promise<Record<string, unknown>> {
     await this.ready;
-    return storeOf(await readRun(this.flow, this.id));
+    return storeOf(await readRun(this.flow, this.runId));
   }
 
-  /** Resolves once the run is enqueued (or, for `resume`, known); rejects with the enqueue's error. */
-  get enqueued(): Promise<void> {
-    return this.ready.then(() => undefined);
-  }
-
-  /**
-   * The run's stream, from any process and as often as you like: what steps wrote, input requests,
-   * then the stop event; it throws the run's error if it failed (`WorkflowCancelledError` once it
-   * was cancelled). `from` skips that many entries.
-   */
-  override streamEvents(options: { from?: number } = {}): AsyncIterableIterator<Event> {
-    const { rt, flow, id, ready } = this;
+  streamEvents(options: { readonly from?: number } = {}): AsyncIterableIterator<Event> {
+    const { rt, flow, runId: id, ready } = this;
     async function* read(): AsyncGenerator<Event> {
       await ready;
-      const env = flow[WORKFLOW].env;
+      const env = workflowInfo(flow).env;
       for await (const value of DBOS.readStream<Record<string, unknown>>(id, STREAM_KEY, { offset: options.from ?? 0, pollingIntervalMs: rt.readPollingMs } as never)) {
         if ("flowspec.error" in value) throw fromDbosError({ flowspec: (value as unknown as StreamError)["flowspec.error"] });
         const ev = decodeEvent(env, value as { type: string; data: Record<string, unknown> });
@@ -240,8 +192,44 @@ export class DbosHandler<Result = unknown, State = Record<string, unknown>> exte
     return read();
   }
 
-  /** Cancels the run, wherever it runs (DBOS cancellation: `flow.resume(runId)` continues it later). */
-  override cancel(): void {
-    void this.ready.then(() => this.rt.cancel(this.id)).catch((e) => this.rt.warn(`flowspec/dbos: cancel of ${this.id}: ${(e as Error)?.message ?? e}`));
+  cancel(): void {
+    void this.ready.then(() => this.rt.cancel(this.runId)).catch((e) => this.rt.warn(`flowspec/dbos: cancel of ${this.runId}: ${(e as Error)?.message ?? e}`));
+  }
+}
+
+/** What `flow.run` / `flow.resume` return with a `DbosRuntime`: awaitable, streamable from any process. */
+export class DbosHandler<Result = unknown, State = Record<string, unknown>> extends WorkflowHandler<Result, State> {
+  /** @internal */
+  static of<Result, State>(rt: DbosRuntime, flow: AnyFlow, runId: string, ready: Promise<ContextStatus | void>, initial: ContextStatus | null): DbosHandler<Result, State> {
+    return new DbosHandler(new DbosRun<Result, State>(rt, flow, runId, ready, initial));
+  }
+
+  private constructor(private readonly dbos: DbosRun<Result, State>) {
+    super(dbos);
+  }
+
+  override get ctx(): DbosContext<State> {
+    return this.dbos.ctx;
+  }
+
+  /**
+   * Where the run stands, as this process last saw it: `running`, `waiting` (nothing in flight or
+   * queued: it waits for an event from outside, or for a worker of its version), `completed`,
+   * `failed`, `cancelled` or `timed_out`. Refreshed every `pollingIntervalMs` while the run is
+   * going. Known at once for `run`; for `resume`, once `handler.enqueued` resolved (before that it
+   * throws `RemoteRunError`). `await handler.readStatus()` asks Postgres now.
+   */
+  override get status(): ContextStatus {
+    return this.dbos.status;
+  }
+
+  /** The run's status, read from Postgres now (it also refreshes `handler.status`). */
+  readStatus(): Promise<ContextStatus> {
+    return this.dbos.readStatus();
+  }
+
+  /** Resolves once the run is enqueued (or, for `resume`, known); rejects with the enqueue's error. */
+  get enqueued(): Promise<void> {
+    return this.dbos.ready.then(() => undefined);
   }
 }

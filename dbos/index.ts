@@ -10,7 +10,7 @@
 // workflow function of a run), journal-read.ts (a run's values from its checkpoints), codec.ts, launch-lock.ts, workers.ts (heartbeat + reaper),
 // results.ts (result polling), step-slots.ts (stepConcurrency), pg.ts, options.ts, errors.ts, as-dbos.ts.
 
-export { RunExistsError } from "../runtime/journal.js";
+export { RunExistsError } from "../runtime/index.js";
 export { STREAM_KEY, TICKS_TOPIC, STATUS_KEY } from "./recorder.js";
 export type { DbosLogger, DbosRuntimeOptions } from "./options.js";
 export { RemoteRunError, RunNotFoundError } from "./errors.js";

@@ -3,8 +3,7 @@
 // `handler.store()` return: the run's values as of its last checkpoint, never a default.
 
 import { DBOS } from "@dbos-inc/dbos-sdk";
-import { Context, reduce } from "../runtime/index.js";
-import { CONTEXT, WORKFLOW } from "../runtime/internals.js";
+import { Context, reduce, runStateOf, workflowInfo } from "../runtime/backend.js";
 import type { AnyFlow } from "./as-dbos.js";
 import { decodeTick, type SerializedTick } from "./codec.js";
 import { RunNotFoundError } from "./errors.js";
@@ -24,13 +23,13 @@ export function ticksOf(output: unknown): SerializedTick[] {
  * system database does not know (or one of another workflow).
  */
 export async function readRun(flow: AnyFlow, runId: string): Promise<Context<any>> {
-  const name = flow[WORKFLOW].definition.name;
+  const { definition, env } = workflowInfo(flow);
+  const name = definition.name;
   const status = await DBOS.getWorkflowStatus(runId);
   if (status === null || status.workflowName !== `flowspec.${name}`) throw new RunNotFoundError(runId, name);
   const steps = (await DBOS.listWorkflowSteps(runId)) ?? [];
   const ctx = new Context(flow);
-  const run = ctx[CONTEXT].run;
-  const env = flow[WORKFLOW].env;
+  const run = runStateOf(ctx);
   for (const step of steps) {
     if (step.name !== TICK_STEP || step.error != null) continue;
     for (const t of ticksOf(step.output)) reduce(run, decodeTick(t, env), env);
@@ -40,5 +39,5 @@ export async function readRun(flow: AnyFlow, runId: string): Promise<Context<any
 
 /** The store of a rebuilt context as a plain object. */
 export function storeOf(ctx: Context<any>): Record<string, unknown> {
-  return structuredClone(Object.fromEntries(ctx[CONTEXT].run.store.entries()));
+  return structuredClone(Object.fromEntries(runStateOf(ctx).store.entries()));
 }

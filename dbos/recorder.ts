@@ -1,9 +1,9 @@
 // The DBOS workflow function of a flowspec run: design C of docs/dbos-design.md ("the run's DBOS op
 // log is its tick journal").
 //
-// Past the recorded prefix, the run is an ordinary live `RunDriver` (started through the public
-// `Workflow.prototype.run`) on a per-run twin of the workflow whose `onTick` sink only queues the
-// tick. This function records the queued ticks, oldest first, one `flowspec.tick` DBOS step per
+// Past the recorded prefix, the run is an ordinary live run of this process (started through the
+// workflow's in-memory runner, `LocalRunner`), whose ticks reach the runtime's `onTick` sink,
+// which only queues them. This function records the queued ticks, oldest first, one `flowspec.tick` DBOS step per
 // batch, then reduces each recorded tick into a *shadow* context and performs the external effects
 // it asks for (`DBOS.writeStream`, the result). On recovery DBOS re-executes it: every recorded
 // `flowspec.tick` step returns its batch without running, the shadow state is rebuilt, and the
@@ -11,10 +11,8 @@
 // The live driver and the step bodies make no DBOS calls at all.
 
 import { DBOS } from "@dbos-inc/dbos-sdk";
-import { Context, Event, JournalMismatchError, reduce, Workflow, type Tick, type WorkflowHandler } from "../runtime/index.js";
-import { MAX_TIMER_MS } from "../runtime/driver-timers.js";
-import { CONTEXT, WORKFLOW } from "../runtime/internals.js";
-import { diffShapes, type WorkflowShape } from "../runtime/journal.js";
+import { Context, Event, JournalMismatchError, reduce, runStateOf, workflowInfo, type LocalRunner, type Tick, type Workflow, type WorkflowHandler, type WorkflowShape } from "../runtime/backend.js";
+import { resumeBreaks } from "../runtime/durable/index.js";
 import { decodeEvent, decodeTick, encodeError, encodeEvent, encodeTick, toDbosError, type SerializedError, type SerializedTick } from "./codec.js";
 
 export const TICKS_TOPIC = "flowspec.tick";
@@ -68,6 +66,8 @@ export interface StreamError {
 
 export interface RecorderOptions {
   readonly flow: Workflow<any, any, any, any>;
+  /** The workflow's in-memory runner: executes the live run in this process. */
+  readonly local: LocalRunner;
   readonly fingerprint: string;
   readonly shape: WorkflowShape;
   readonly warn: (message: string) => void;
@@ -81,14 +81,13 @@ export interface RecorderOptions {
 }
 
 export function makeRecorder(options: RecorderOptions): (input: RunInput) => Promise<{ type: string; data: Record<string, unknown> }> {
-  const { flow, fingerprint, shape, warn, sinks, gates, executions, gate } = options;
-  const env = flow[WORKFLOW].env;
-  const timeout = flow[WORKFLOW].timeout;
+  const { flow, local, fingerprint, shape, warn, sinks, gates, executions, gate } = options;
+  const env = workflowInfo(flow).env;
 
   return async function flowspecRun(input: RunInput) {
     const runId = DBOS.workflowID!;
     const shadowCtx = new Context(flow);
-    const shadow = shadowCtx[CONTEXT].run;
+    const shadow = runStateOf(shadowCtx);
     /** Ticks (and consumed messages) not yet checkpointed, oldest first; `at`: when queued. */
     const queue: { tick: Tick | null; msg: boolean; at: number }[] = [];
     let wake: (() => void) | null = null;
@@ -132,7 +131,6 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       for (const w of waiters) w.reject(error);
       waiters.clear();
     };
-    // The live run is an ordinary in-memory run of `flow` (Workflow.prototype.run: no DbosRuntime involved).
     // Stops this execution's live run for good: nothing of it reaches the run's sink again.
     const stop = () => {
       closeGate(new Error(`flowspec/dbos: run ${runId} is no longer recorded by this execution`));
@@ -141,7 +139,9 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       if (executions.get(runId) === stop) executions.delete(runId);
       if (live !== null && !live.done) live.cancel(); // its ticks go nowhere now (no sink), and its attempts are fenced
     };
-    const startLive = (input: unknown, opts: object): WorkflowHandler<any, any> => {
+    // The live run is an ordinary in-memory run of `flow`. Its deadline is absolute: it counts from
+    // the enqueue (`input.at`), across recoveries and time spent in the queue.
+    const startLive = (start: Event | undefined, opts: { ctx?: Context<any>; runId: string }): WorkflowHandler<any, any> => {
       // DBOS dispatches a run only to the execution that owns it. An older execution of the same run
       // in this process (it lost the run while Postgres was unreachable, say) is stale: it parks at its
       // next write. Stop its live run first, so none of its ticks reach this execution's journal.
@@ -153,8 +153,7 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       sinks.set(runId, sink);
       gates.set(runId, stepGate);
       executions.set(runId, stop);
-      const handler = (Workflow.prototype.run as (this: unknown, input: unknown, options: object) => WorkflowHandler<any, any>).call(flow, input, opts);
-      armDeadline(handler);
+      const handler = local.run(start, opts, typeof input.at === "number" ? { startedAt: input.at } : {});
       // A live run that ended without a tick (the driver caught an internal error) must still end
       // the recorded run: queue a run_failed (a no-op for the shadow when a recorded tick ended it first).
       handler.then(undefined, (error: unknown) => sink({ type: "run_failed", error: error instanceof Error ? error : new Error(String(error)) }));
@@ -162,20 +161,6 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
     };
     let live: WorkflowHandler<any, any> | null = null;
     let tookLive = false;
-
-    // The run deadline is absolute: it counts from the enqueue (`input.at`), across recoveries and
-    // time spent in the queue. The live driver arms its own timeout from now; this one fires first.
-    let deadline: ReturnType<typeof setTimeout> | null = null;
-    const armDeadline = (handler: WorkflowHandler<any, any>) => {
-      if (timeout === null || typeof input.at !== "number") return;
-      const fire = () => {
-        deadline = null;
-        if (!handler.done) (handler.ctx as Context)[CONTEXT].driver?.submit({ type: "timed_out", timeout });
-      };
-      const remaining = input.at + timeout * 1000 - Date.now();
-      if (remaining <= 0) fire();
-      else if (remaining <= MAX_TIMER_MS) deadline = setTimeout(fire, remaining);
-    };
 
     // The one armed DBOS.recv. Armed only at recorded positions, so it replays in the same place.
     let gen = 0;
@@ -276,8 +261,13 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       { name: "flowspec.tick", retriesAllowed: false },
     );
     if (first.fingerprint !== fingerprint) {
-      const differences = diffShapes(first.shape, shape);
-      throw toDbosError(new JournalMismatchError(`Run ${runId} was journaled by another version of ${env.workflow}: ${differences.join("; ")}`, differences));
+      // Another version of the workflow with the same routing (the queue is per routing) started
+      // this run: it continues here when no change breaks it, as a SQLite-journaled run resumes.
+      // Every event type of the old version counts as touched (the run may hold any of them).
+      const differences = resumeBreaks(first.shape, shape, { events: new Set(first.shape.events.map((e) => e.name)), pending: new Map() });
+      if (differences.length > 0) {
+        throw toDbosError(new JournalMismatchError(`Run ${runId} was journaled by another version of ${env.workflow}: ${differences.join("; ")}`, differences));
+      }
     }
     const t0 = decodeTick(first.tick, env);
     let end: End | null = null;
@@ -313,7 +303,6 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       await recvP;
       await DBOS.closeStream(STREAM_KEY);
     } finally {
-      if (deadline !== null) clearTimeout(deadline);
       // No step body starts once the run is no longer recorded here (it ended, was cancelled, or this
       // execution lost it); the live run ends on the same tick (defensive, and on errors).
       stop();

@@ -3,11 +3,23 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { DBOS } from "@dbos-inc/dbos-sdk";
-import { Event, type ContextStatus, type RunOptions, type Tick, type TickSink, type WorkflowRuntime } from "../runtime/index.js";
-import { WORKFLOW } from "../runtime/internals.js";
-import { startEventOf } from "../runtime/event-codec.js";
-import { RunExistsError, shapeFingerprint, workflowShape, type WorkflowShape } from "../runtime/journal.js";
-import { finishedError } from "../runtime/sends.js";
+import {
+  Event,
+  finishedError,
+  shapeFingerprint,
+  startEventOf,
+  workflowInfo,
+  workflowShape,
+  type ContextStatus,
+  type LocalRunner,
+  type RunnerRunOptions,
+  type RuntimeBinding,
+  type StepHook,
+  type Tick,
+  type WorkflowRuntime,
+  type WorkflowShape,
+} from "../runtime/backend.js";
+import { RunExistsError } from "../runtime/index.js";
 import type { AnyFlow } from "./as-dbos.js";
 import { encodeEvent } from "./codec.js";
 import { RunNotFoundError } from "./errors.js";
@@ -39,6 +51,14 @@ interface Registered {
 }
 
 let processRuntime: DbosRuntime | null = null;
+
+/** The workflows a DbosRuntime took over (`asDbos` checks it). */
+const attached = new WeakSet<object>();
+
+/** Whether `flow` was constructed with a `DbosRuntime`. */
+export function isDbosFlow(flow: object): boolean {
+  return attached.has(flow);
+}
 
 const FORMAT = "flowspec-dbos-1";
 
@@ -104,73 +124,74 @@ export class DbosRuntime implements WorkflowRuntime {
   /** Live runs of this process: how to stop each one's execution (a newer execution of the run stops the stale one). */
   private readonly executions = new Map<string, () => void>();
 
-  /** @internal Called by the workflow's constructor (`new X({ runtime })`); returns its tick sink. */
-  attach(flow: AnyFlow): TickSink {
+  /**
+   * @internal Called by the workflow's constructor (`new X({ runtime })`): registers the workflow
+   * with DBOS and returns its runner (runs go to DBOS queues), its tick sink (a live run's ticks go
+   * to that run's recorder) and its step hook (checkpoint gate, cluster-wide step slots).
+   */
+  attach(flow: AnyFlow, local: LocalRunner): RuntimeBinding {
+    const { definition } = workflowInfo(flow);
+    const name = definition.name;
     if (this.state !== "new") {
-      throw new Error(`DbosRuntime: construct ${flow[WORKFLOW].definition.name} before runtime.launch(); DBOS registers workflows only before launch`);
+      throw new Error(`DbosRuntime: construct ${name} before runtime.launch(); DBOS registers workflows only before launch`);
     }
-    const name = flow[WORKFLOW].definition.name;
     if (this.flows.has(name)) {
       throw new Error(`DbosRuntime: workflow ${name} is already constructed with this runtime; construct each workflow once per process`);
     }
-    const shape = workflowShape(flow[WORKFLOW].definition);
+    const shape = workflowShape(definition);
     const fingerprint = shapeFingerprint(shape);
     const reg: Registered = { flow, name, shape, fingerprint, queue: `${this.queuePrefix}.${name}.${fingerprint}`, fn: null };
     const gate = { strict: this.options.commitBeforeSteps ?? true, lagMs: this.options.maxCheckpointLagMs ?? 1000 };
     if (!(Number.isFinite(gate.lagMs) && gate.lagMs >= 0)) throw new TypeError(`DbosRuntime: maxCheckpointLagMs must be a number >= 0, got ${String(gate.lagMs)}`);
-    reg.fn = DBOS.registerWorkflow(makeRecorder({ flow, fingerprint: reg.fingerprint, shape, sinks: this.sinks, gates: this.gates, executions: this.executions, gate, warn: (m) => this.log.warn(m) }), {
+    reg.fn = DBOS.registerWorkflow(makeRecorder({ flow, local, fingerprint: reg.fingerprint, shape, sinks: this.sinks, gates: this.gates, executions: this.executions, gate, warn: (m) => this.log.warn(m) }), {
       name: `flowspec.${name}`,
       maxRecoveryAttempts: 10,
     }) as (input: RunInput) => Promise<unknown>;
     this.flows.set(name, reg);
-    const runtime = this;
-    Object.defineProperty(flow, "run", {
-      configurable: true,
-      writable: true,
-      value: (input: unknown, options: RunOptions<any> = {}) => runtime.run(flow, input, options),
-    });
-    Object.defineProperty(flow, "resume", { configurable: true, writable: true, value: (runId: string) => runtime.resume(flow, runId) });
-    Object.defineProperty(flow, "resumeAll", { configurable: true, writable: true, value: () => runtime.resumeAll(flow) });
-    this.wrapSteps(flow, name);
+    attached.add(flow);
     const sinks = this.sinks;
-    return (tick, info) => {
-      if (info.runId !== null) sinks.get(info.runId)?.(tick);
+    return {
+      runner: {
+        run: (input, options) => this.run(flow, input, options),
+        resume: (runId) => this.resume(flow, runId),
+        resumeAll: () => this.resumeAll(flow),
+      },
+      onTick: (tick, info) => {
+        if (info.runId !== null) sinks.get(info.runId)?.(tick);
+      },
+      aroundStep: this.stepHook(flow),
     };
   }
 
   /**
-   * Wraps each step's method on this instance (the live driver looks it up there): its body runs
-   * only once the run's checkpoint gate opens (`commitBeforeSteps`: the tick that started the
-   * attempt is checkpointed), and, for a step named in `stepConcurrency`, while it holds one of the
-   * step's cluster-wide slots. Waiting counts towards the step's timeout; cancelling the run ends it.
+   * The hook around each step body of `flow`: the body runs only once the run's checkpoint gate
+   * opens (`commitBeforeSteps`: the tick that started the attempt is checkpointed), and, for a
+   * step named in `stepConcurrency`, while it holds one of the step's cluster-wide slots. Waiting
+   * counts towards the step's timeout; cancelling the run ends it.
    */
-  private wrapSteps(flow: AnyFlow, name: string): void {
-    const gates = this.gates;
-    for (const step of flow[WORKFLOW].definition.steps) {
+  private stepHook(flow: AnyFlow): StepHook {
+    const { definition } = workflowInfo(flow);
+    const name = definition.name;
+    const caps = new Map<string, number>();
+    for (const step of definition.steps) {
       const keys = [`${name}.${step.name}`, `${name}.${step.method}`].filter((k) => this.caps.has(k));
       if (new Set(keys.map((k) => this.caps.get(k))).size > 1) throw new TypeError(`DbosRuntime: stepConcurrency gives ${keys.join(" and ")} different caps`);
       for (const k of keys) this.unclaimedCaps.delete(k);
-      const key = `${name}.${step.name}`;
-      const cap = keys.length > 0 ? this.caps.get(keys[0]!)! : 0;
-      const original = (flow as unknown as Record<string, unknown>)[step.method];
-      if (typeof original !== "function") continue; // the invoker reports the missing method
-      const slots = this.slots;
-      Object.defineProperty(flow, step.method, {
-        configurable: true,
-        writable: true,
-        value: async function gated(this: unknown, ev: unknown, ctx: { runId: string; signal: AbortSignal }, resources: unknown) {
-          const gate = gates.get(ctx.runId);
-          if (gate !== undefined) await gate(ctx.signal);
-          if (cap === 0) return await (original as Function).call(this, ev, ctx, resources);
-          const release = await slots.acquire(key, cap, ctx.signal);
-          try {
-            return await (original as Function).call(this, ev, ctx, resources);
-          } finally {
-            await release();
-          }
-        },
-      });
+      if (keys.length > 0) caps.set(step.name, this.caps.get(keys[0]!)!);
     }
+    const { gates, slots } = this;
+    return async ({ step, ctx }, body) => {
+      const gate = gates.get(ctx.runId);
+      if (gate !== undefined) await gate(ctx.signal);
+      const cap = caps.get(step);
+      if (cap === undefined) return await body();
+      const release = await slots.acquire(`${name}.${step}`, cap, ctx.signal);
+      try {
+        return await body();
+      } finally {
+        await release();
+      }
+    };
   }
 
   /** Connects, migrates (serialized across processes), registers the queue, starts heartbeats. */
@@ -305,20 +326,21 @@ export class DbosRuntime implements WorkflowRuntime {
   onReap: ((deadExecutorId: string, runIds: string[]) => void) | undefined;
 
   private registered(flow: AnyFlow): Registered {
-    const reg = this.flows.get(flow[WORKFLOW].definition.name);
-    if (reg === undefined || reg.flow !== flow) throw new Error(`DbosRuntime: ${flow[WORKFLOW].definition.name} was not constructed with this runtime`);
+    const name = workflowInfo(flow).definition.name;
+    const reg = this.flows.get(name);
+    if (reg === undefined || reg.flow !== flow) throw new Error(`DbosRuntime: ${name} was not constructed with this runtime`);
     if (this.state !== "launched") throw new Error(`DbosRuntime: call await runtime.launch() before running ${reg.name}`);
     return reg;
   }
 
   /** `flow.run(input, { runId })`: validates, then enqueues a DBOS workflow whose id is the runId. */
-  run(flow: AnyFlow, input: unknown, options: RunOptions<any> = {}): DbosHandler<any, any> {
+  run(flow: AnyFlow, input: unknown, options: RunnerRunOptions = {}): DbosHandler<any, any> {
     const runId = options.runId ?? randomUUID();
-    const name = flow[WORKFLOW].definition.name;
+    const def = workflowInfo(flow).definition;
+    const name = def.name;
     const ready = (async () => {
       if (options.ctx !== undefined) throw new Error(`DbosRuntime: run(…, { ctx }) is not supported; a DBOS run's context lives in its journal`);
       const reg = this.registered(flow);
-      const def = flow[WORKFLOW].definition;
       const start = startEventOf(def, input);
       if (!(start instanceof Event)) throw start;
       const arg: RunInput = { v: 1, workflow: name, start: encodeEvent(start), at: Date.now() };
@@ -329,7 +351,7 @@ export class DbosRuntime implements WorkflowRuntime {
         throw error;
       }
     })();
-    return new DbosHandler(this, flow, runId, ready, "running");
+    return DbosHandler.of(this, flow, runId, ready, "running");
   }
 
   /**
@@ -338,7 +360,7 @@ export class DbosRuntime implements WorkflowRuntime {
    * worker of its version, replays its checkpoints and re-dispatches what was in flight.
    */
   resume(flow: AnyFlow, runId: string): DbosHandler<any, any> {
-    const name = flow[WORKFLOW].definition.name;
+    const name = workflowInfo(flow).definition.name;
     const ready = (async (): Promise<ContextStatus> => {
       const reg = this.registered(flow);
       const status = await DBOS.getWorkflowStatus(runId);
@@ -349,14 +371,14 @@ export class DbosRuntime implements WorkflowRuntime {
       }
       return (await this.status(runId)) ?? "running";
     })();
-    return new DbosHandler(this, flow, runId, ready, null);
+    return DbosHandler.of(this, flow, runId, ready, null);
   }
 
   /** Every unfinished run of this workflow (recovery already runs them; this attaches). */
   async resumeAll(flow: AnyFlow): Promise<DbosHandler<any, any>[] & { readonly skipped: readonly { runId: string; error: Error }[] }> {
     const reg = this.registered(flow);
     const rows = await DBOS.listWorkflows({ workflowName: `flowspec.${reg.name}`, status: ["PENDING", "ENQUEUED"] } as Parameters<typeof DBOS.listWorkflows>[0]);
-    const handlers = rows.map((r) => new DbosHandler(this, flow, r.workflowID, Promise.resolve(), "running"));
+    const handlers = rows.map((r) => DbosHandler.of(this, flow, r.workflowID, Promise.resolve(), "running"));
     return Object.assign(handlers, { skipped: [] as { runId: string; error: Error }[] });
   }
 

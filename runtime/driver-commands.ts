@@ -14,12 +14,11 @@ export function execCommand(d: RunDriver, c: Command): void {
   switch (c.type) {
     case "start_attempt": {
       if (!d.live) return;
-      const journal = d.journal;
-      if (journal !== null && journal.commitBeforeSteps) {
-        journal.writer.afterFlush(d, () => {
+      if (d.recorder === null) d.attempts.push(c);
+      else
+        d.recorder.attemptDue(() => {
           if (d.live) d.attempts.push(c);
         });
-      } else d.attempts.push(c);
       return;
     }
     case "schedule_retry": {
@@ -29,7 +28,7 @@ export function execCommand(d: RunDriver, c: Command): void {
       return;
     }
     case "write_stream":
-      if (d.journal !== null) d.journal.writeStream(c.event);
+      if (d.recorder !== null) d.recorder.writeStream(c.event);
       else d.stream.write(c.event);
       return;
     case "complete_run":
@@ -57,7 +56,7 @@ export function startAttempt(d: RunDriver, c: StartAttemptCommand): void {
       d.settleAttempt(actx, failedTick(actx, error));
     });
   }
-  if (d.journal !== null) d.journal.recordAttempt(step.name, c.seq, c.attempt);
+  if (d.recorder !== null) d.recorder.attemptStarted(step.name, c.seq, c.attempt);
   actx = new AttemptContext(d, step, c.seq, c.event, c.attempt, signal);
   if (d.verbose) d.print(`${step.name} attempt ${c.attempt} on ${eventClassOf(c.event).typeName}`);
   let out: unknown;

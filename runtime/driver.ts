@@ -4,8 +4,9 @@
 //
 // Step calls never nest: a `start_attempt` command goes to a trampoline (see trampoline.ts),
 // drained from a microtask or from our own promise callbacks, never from inside user code.
-// Split by concern: driver-commands.ts (executing commands, attempts), driver-timers.ts,
-// driver-journal.ts (recording a journaled run); this module orchestrates and settles the run.
+// Split by concern: driver-commands.ts (executing commands, attempts), driver-timers.ts; this
+// module orchestrates and settles the run. A backend that records runs (the journaled runner in
+// durable/) watches the driver through one `RunRecorder` (run-recorder.ts), never by branching here.
 
 import { StopEvent, Event, eventClassOf, type EventClass } from "./event.js";
 import { planCollect } from "./collect.js";
@@ -17,42 +18,37 @@ import { contextStatus, RESUMABLE, type ContextStatus } from "./run-state.js";
 import { classInfo, type RunEnv } from "./routing.js";
 import type { AttemptContext } from "./step-context.js";
 import { asError } from "./thrown.js";
-import { WorkflowCancelledError } from "./errors.js";
 import { ContextStore } from "./store.js";
 import { Trampoline } from "./trampoline.js";
 import type { RunResumedTick, RunStartedTick, StartAttemptCommand, Tick } from "./ticks.js";
 import { assertEvent, checkEvent } from "./validate.js";
 import { emitError, failedTick, finishedError, refusalOf } from "./sends.js";
-import type { JournalStatus, RunOutcome } from "./journal.js";
-import type { JournaledRun } from "./journal-writer.js";
-import type { StreamLog } from "./stream-log.js";
 import { snapshotText } from "./serialize.js";
 import { execCommand, startAttempt } from "./driver-commands.js";
-import { journalStatus, RunJournal, UnjournalableError, type DriverJournalOptions } from "./driver-journal.js";
 import { RunTimers } from "./driver-timers.js";
+import { UnjournalableError } from "./thrown.js";
+import type { LocalRunOptions, RunHandle, RunRecorder } from "./run-recorder.js";
+import type { RunState } from "./run-state.js";
 
-export type { DriverJournalOptions } from "./driver-journal.js";
-
-/** Executes one run of a context. Created by `Workflow.run`; reached by users through the handler. */
-export class RunDriver implements JournaledRun {
+/**
+ * Executes one run of a context in this process: the run handle of the in-memory and journaled
+ * runners. Created by a `LocalRunner`; reached by users through the handler.
+ */
+export class RunDriver implements RunHandle {
   /** False once the run ended: later sends, writes and results of this run are dropped. */
   live = true;
   /** The run's outcome: the handler's promise. Never rejects unobserved (see constructor). */
-  readonly promise: Promise<unknown>;
+  readonly result: Promise<unknown>;
+  /** The live stream (read once); a recorded run publishes through its recorder's stream instead. */
   readonly stream: EventStream;
-  /** The journaled run's replayable stream (instead of `stream`). */
-  readonly log: StreamLog | null = null;
-  entrySeq = 1;
-  sinceSnapshot = 0;
-  snapshotEvery = 1000;
   // Internal to the driver-*.ts modules (not private so driver-commands.ts can reach them).
   /** @internal */ readonly env: RunEnv;
   /** @internal */ readonly verbose: boolean;
   /** @internal */ readonly attempts = new Trampoline<StartAttemptCommand>((c) => startAttempt(this, c));
   /** @internal */ readonly invoker: StepInvoker;
   /** @internal */ readonly timers = new RunTimers(this);
-  /** @internal The recording side when the run is journaled. */
-  readonly journal: RunJournal | null = null;
+  /** @internal What records this run (the journal), or null in memory. */
+  readonly recorder: RunRecorder | null = null;
   private readonly controller = new AbortController();
   /** @internal */ readonly signal: AbortSignal = this.controller.signal;
   private resolveRun!: (value: unknown) => void;
@@ -62,9 +58,8 @@ export class RunDriver implements JournaledRun {
   private submitting = false;
   /** Attempts with end hooks (a pending state edit holding the lock). */
   private hooked: Set<AttemptContext> | null = null;
-  private onSettled: (() => void) | undefined;
-  /** When a journaled run started (its deadline counts from there); null in memory. */
-  private readonly startedAt: number | null = null;
+  /** When the run started (its deadline counts from there, across resumes); null: now. */
+  private readonly startedAt: number | null;
 
   constructor(
     workflow: WorkflowLike,
@@ -72,40 +67,63 @@ export class RunDriver implements JournaledRun {
     /** The context object, for `handler.ctx`. */
     readonly context: unknown,
     readonly runId: string,
-    journal: DriverJournalOptions | null = null,
+    options: LocalRunOptions = {},
   ) {
-    if (journal !== null) {
-      this.journal = new RunJournal(this, journal);
-      this.entrySeq = journal.entrySeq;
-      this.log = this.journal.log;
-      this.sinceSnapshot = journal.sinceSnapshot;
-      this.snapshotEvery = journal.snapshotEvery;
-      this.onSettled = journal.onSettled;
-      this.startedAt = journal.startedAt ?? null;
-    }
     this.wi = workflow[WORKFLOW];
     this.env = this.wi.env;
     this.verbose = this.wi.verbose;
     this.stream = new EventStream();
     this.invoker = new StepInvoker(workflow, this.wi);
-    this.promise = new Promise((resolve, reject) => {
+    this.startedAt = options.startedAt ?? null;
+    this.result = new Promise((resolve, reject) => {
       this.resolveRun = resolve;
       this.rejectRun = reject;
     });
     // The handler is awaited, or only streamed, or neither: a failure must never surface as an
     // unhandled rejection. Callers still see it through `then`.
-    this.promise.catch(() => undefined);
+    this.result.catch(() => undefined);
+    if (options.recorder !== undefined) this.recorder = options.recorder(this);
+  }
+
+  /** RunHandle: the run's context. */
+  get ctx(): any {
+    return this.context;
+  }
+
+  /** RunHandle: true once the run ended. */
+  get done(): boolean {
+    return !this.live;
+  }
+
+  /** RunHandle: the run's typed state (its context's). */
+  async state(): Promise<any> {
+    return structuredClone(this.ci.run.state);
+  }
+
+  /** RunHandle: the run's store as a plain object (a copy). */
+  async store(): Promise<Record<string, unknown>> {
+    return structuredClone(Object.fromEntries(this.ci.run.store.entries()));
+  }
+
+  /** The run's state, as the reducer holds it (for recorders: read, never written). */
+  get runState(): RunState {
+    return this.ci.run;
   }
 
   /** Starts the run: arms the timeout, applies the first tick; steps start in a microtask. */
   begin(tick: RunStartedTick | RunResumedTick): void {
-    // A journaled run's deadline is absolute: a resumed run gets what is left of its timeout.
-    this.timers.armRun(this.wi.timeout, this.startedAt === null ? 0 : Date.now() - this.startedAt);
+    // The deadline is absolute (`startedAt`): a resumed run gets what is left of its timeout, and
+    // one resumed past it times out at once, before any step starts.
+    const timeout = this.wi.timeout;
+    const elapsed = this.startedAt === null ? 0 : Date.now() - this.startedAt;
+    const spent = timeout !== null && elapsed >= timeout * 1000;
+    if (!spent) this.timers.armRun(timeout, elapsed);
     if (tick.type === "run_resumed") for (const ev of this.ci.backlog) this.stream.write(ev);
     this.ci.backlog = [];
     const outer = this.attempts.enter();
     try {
       this.submit(tick);
+      if (spent) this.submit({ type: "timed_out", timeout });
     } finally {
       this.attempts.leave(outer, false); // steps start after run() returned
     }
@@ -121,7 +139,7 @@ export class RunDriver implements JournaledRun {
   submit(tick: Tick): void {
     if (!this.live) return;
     this.wi.onTick?.(tick, { workflow: this.env.workflow, runId: this.runId });
-    if (this.journal !== null) this.journal.recordTick(tick, this.ci.run.state);
+    if (this.recorder !== null) this.recorder.recordTick(tick, this.ci.run.state);
     // The shared buffer, unless a command's execution re-enters submit (then a private one).
     const nested = this.submitting;
     const out = nested ? new CommandBuffer() : this.commands;
@@ -273,7 +291,7 @@ export class RunDriver implements JournaledRun {
   }
 
   /** Something failed that no tick covers (a bug, or a journal that throws): end the run with it rather than crash the process. */
-  private crash(error: unknown): void {
+  crash(error: unknown): void {
     if (this.ci.run.status === "running") this.ci.run.status = "failed";
     this.finish(asError(error), null);
   }
@@ -284,8 +302,8 @@ export class RunDriver implements JournaledRun {
     this.live = false;
     this.release();
     if (this.verbose) this.print(error === null ? "completed" : `ended: ${error.message}`);
-    // Journaled: record the outcome; settle once that batch committed.
-    if (this.journal !== null) this.journal.recordOutcome(error, result, () => this.settleNow(error, result));
+    // Recorded: settle once the outcome is (the journal: once that batch committed).
+    if (this.recorder !== null) this.recorder.recordOutcome(error, result, () => this.settleNow(error, result));
     else this.settleNow(error, result);
     this.controller.abort(error ?? undefined);
   }
@@ -300,52 +318,28 @@ export class RunDriver implements JournaledRun {
     if (hooked !== null) for (const actx of hooked) actx.end();
   }
 
-  /** Settles the handler and ends the stream. */
+  /** Settles the handler and ends the stream (the recorder's, when recorded). */
   private settleNow(error: Error | null, result: Event | null): void {
-    const onSettled = this.onSettled;
-    this.onSettled = undefined;
-    onSettled?.();
+    const recorder = this.recorder;
+    recorder?.settled();
+    const stream = recorder === null ? this.stream : recorder.stream;
     if (error !== null) {
-      if (this.log !== null) this.log.end(error);
-      else this.stream.end(error);
+      stream.end(error);
       this.rejectRun(error);
     } else {
-      if (this.log !== null) this.log.write(result!);
-      else this.stream.write(result!);
-      if (this.log !== null) this.log.end();
-      else this.stream.end();
+      stream.write(result!);
+      stream.end();
       this.resolveRun(result!.constructor === StopEvent ? (result as StopEvent).result : result);
     }
   }
 
-  /** A resumed run that had already finished: settle as it did, running nothing. */
-  settleReplayed(error: Error | null, result: Event | null): void {
-    this.live = false;
-    this.attempts.close();
-    if (this.log !== null && error === null) {
-      // The journal's stream already ends with the stop event.
-      this.log.end();
-      this.resolveRun(result!.constructor === StopEvent ? (result as StopEvent).result : result);
-    } else this.settleNow(error, result);
-    this.controller.abort(error ?? undefined);
-  }
-
-  /** The handler's stream: a replayable log when journaled (without `from`: where the last reader stopped), else the read-once stream. */
+  /** The handler's stream: the recorder's (replayable) when recorded, else the read-once live stream. */
   streamEvents(options?: { readonly from?: number }): AsyncIterableIterator<Event> {
-    const journal = this.journal;
-    if (journal !== null) {
-      if (options?.from !== undefined) return journal.log.consume(options.from);
-      return journal.log.consume(journal.cursor, (next) => (journal.cursor = Math.max(journal.cursor, next)));
-    }
+    if (this.recorder !== null) return this.recorder.streamEvents(options);
     if (options?.from !== undefined && options.from !== 0) {
       throw new Error("streamEvents({ from }) needs a journal: without one the stream is live only");
     }
     return this.stream.consume();
-  }
-
-  /** The run's key/value store entries (read-only view). */
-  storeEntries(): Iterable<[string, unknown]> {
-    return this.ci.run.store.entries();
   }
 
   /** The run's status as the handler reports it. */
@@ -355,28 +349,23 @@ export class RunDriver implements JournaledRun {
     return status === "running" || status === "paused" || status === "idle" ? "failed" : status;
   }
 
-  /** JournaledRun: the status and outcome to record at flush. */
-  journalState(): { status: JournalStatus; outcome: RunOutcome | null } {
-    return journalStatus(this.ci.run, this.journal === null ? null : this.journal.outcome);
-  }
-
-  /** JournaledRun: the context as JSON text, without the (journaled) stream. */
+  /** The context as JSON text, without the stream (for recorders' snapshots). */
   snapshotJSON(): string {
     return snapshotText(this.ci);
   }
 
-  /** JournaledRun: the journal refused a batch; end the run with its error (or as cancelled from outside), now. */
-  journalFailed(error: Error): void {
-    const cancelled = error instanceof WorkflowCancelledError;
-    const wrapped = cancelled ? error : new Error(`Journal write failed; run "${this.runId}" stopped (its journaled part stays resumable): ${error.message}`, { cause: error });
+  /**
+   * Stops the run now with `error`, from its recorder (the journal refused a batch): nothing more
+   * of it runs; `cancelled` marks it cancelled from outside, else it stays resumable (paused).
+   */
+  halt(error: Error, cancelled: boolean): void {
     if (this.live) {
       this.live = false;
       this.release();
-      this.controller.abort(wrapped);
+      this.controller.abort(error);
     }
     if (this.ci.run.status === "running") this.ci.run.status = cancelled ? "cancelled" : "paused";
-    if (this.journal !== null) this.journal.outcome = null;
-    this.settleNow(wrapped, null);
+    this.settleNow(error, null);
   }
 
   /** @internal */

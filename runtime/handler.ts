@@ -1,8 +1,9 @@
-// What `run()` returns: awaitable for the result, streamable for the events, cancellable.
+// What `run()` returns: awaitable for the result, streamable for the events, cancellable. It
+// forwards to a `RunHandle`, so every runner (memory, journal, DBOS) gives the same handler.
 
 import type { Context } from "./context.js";
-import type { RunDriver } from "./driver.js";
 import type { Event } from "./event.js";
+import type { RunHandle } from "./run-recorder.js";
 import type { ContextStatus } from "./run-state.js";
 
 /**
@@ -17,17 +18,17 @@ import type { ContextStatus } from "./run-state.js";
  * ```
  */
 export class WorkflowHandler<Result = unknown, State = Record<string, unknown>, Streamed extends Event = Event> implements PromiseLike<Result> {
-  /** @internal */
-  constructor(private readonly driver: RunDriver) {}
+  /** Wraps a runner's handle of one run (see docs/backends.md). */
+  constructor(private readonly run: RunHandle<Result, State, Streamed>) {}
 
   /** The run's context: `handler.ctx.sendEvent(…)`, `handler.ctx.toJSON()`. */
   get ctx(): Context<State> {
-    return this.driver.context as Context<State>;
+    return this.run.ctx;
   }
 
   /** The run's id: given in `run(…, { runId })`, kept on resume, else a UUID. */
   get runId(): string {
-    return this.driver.runId;
+    return this.run.runId;
   }
 
   /**
@@ -35,25 +36,25 @@ export class WorkflowHandler<Result = unknown, State = Record<string, unknown>, 
    * from outside, such as a human's answer), `completed`, `failed`, `cancelled` or `timed_out`.
    */
   get status(): ContextStatus {
-    return this.driver.status;
+    return this.run.status;
   }
 
   /**
    * The run's typed state, read where the run is: here, its context's state; on a runtime that
    * runs it elsewhere (`flowspec/dbos`), the run's own state from there. Never a default.
    */
-  async state(): Promise<State> {
-    return this.ctx.store.getState();
+  state(): Promise<State> {
+    return this.run.state();
   }
 
   /** The run's key/value store as a plain object (a copy), read where the run is (see `state()`). */
-  async store(): Promise<Record<string, unknown>> {
-    return structuredClone(Object.fromEntries(this.driver.storeEntries()));
+  store(): Promise<Record<string, unknown>> {
+    return this.run.store();
   }
 
   /** True once the run ended (stopped, failed, timed out or cancelled). */
   get done(): boolean {
-    return !this.driver.live;
+    return this.run.done;
   }
 
   /** Settles with the run: the result, or the error it ended with. */
@@ -61,17 +62,17 @@ export class WorkflowHandler<Result = unknown, State = Record<string, unknown>, 
     onfulfilled?: ((value: Result) => A | PromiseLike<A>) | null,
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
-    return (this.driver.promise as Promise<Result>).then(onfulfilled, onrejected);
+    return this.run.result.then(onfulfilled, onrejected);
   }
 
   /** `then(undefined, onrejected)`. */
   catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<Result | B> {
-    return (this.driver.promise as Promise<Result>).catch(onrejected);
+    return this.run.result.catch(onrejected);
   }
 
   /** Runs `onfinally` once the run ended, either way. */
   finally(onfinally?: (() => void) | null): Promise<Result> {
-    return (this.driver.promise as Promise<Result>).finally(onfinally);
+    return this.run.result.finally(onfinally);
   }
 
   /**
@@ -87,11 +88,11 @@ export class WorkflowHandler<Result = unknown, State = Record<string, unknown>, 
    * joined the run, 0 for a new run).
    */
   streamEvents(options?: { readonly from?: number }): AsyncIterableIterator<Streamed> {
-    return this.driver.streamEvents(options) as AsyncIterableIterator<Streamed>;
+    return this.run.streamEvents(options);
   }
 
   /** Cancels the run: the handler rejects with `WorkflowCancelledError`; the context stays resumable. */
   cancel(): void {
-    this.driver.cancel();
+    this.run.cancel();
   }
 }

@@ -20,6 +20,7 @@ export type {
 } from "./definition.js";
 export { Workflow } from "./workflow.js";
 export type { WorkflowOptions, RunOptions, ResumeOptions, ResourceOverrides, WorkflowRuntime, ResumeAllResult, SkippedRun } from "./workflow.js";
+export type { RunHandle } from "./run-recorder.js";
 export { WorkflowHandler } from "./handler.js";
 export { Context } from "./context.js";
 export type { WorkflowOf } from "./context.js";
@@ -37,7 +38,7 @@ export type { RunEnv, StepEnv } from "./routing.js";
 export { createRunState } from "./run-state.js";
 export type { RunState, StepState, Delivery, CollectEntry } from "./run-state.js";
 // Durable runs: the journal interface, its records, and the tick codec (shared with flowspec/sqlite and flowspec/dbos).
-export { MemoryJournal, RunExistsError, RunOwnedError, UNFINISHED, workflowShape, shapeFingerprint, diffShapes, parseEntry } from "./journal.js";
+export { MemoryJournal, RunExistsError, RunOwnedError, UNFINISHED, workflowShape, shapeFingerprint, diffShapes, parseEntry, LEASE_MS } from "./durable/index.js";
 export type {
   Journal,
   JournalEntry,
@@ -53,7 +54,6 @@ export type {
   WorkflowShape,
   RunLease,
   RefusedRun,
-} from "./journal.js";
-export { LEASE_MS } from "./lease.js";
+} from "./durable/index.js";
 export { encodeTick, decodeTick, encodeEvent, decodeEvent, encodeError, decodeError, encodeStatePatch, jsonEqual } from "./tick-codec.js";
 export type { SerializedTick, SerializedError } from "./tick-codec.js";

@@ -8,6 +8,7 @@ import type { Mutex } from "./lock.js";
 import type { RunEnv } from "./routing.js";
 import type { RunState } from "./run-state.js";
 import type { Tick } from "./ticks.js";
+import type { StepHook } from "./run-recorder.js";
 
 /** Key of a workflow instance's internals. */
 export const WORKFLOW: unique symbol = Symbol("flowspec.workflow");
@@ -32,6 +33,8 @@ export interface WorkflowInternals {
   /** The definition's resources with construction overrides applied. */
   readonly resources: Readonly<Record<string, ResourceDefinition>>;
   readonly onTick: TickSink | undefined;
+  /** Runs around every step body (a runtime's hook), if any. */
+  readonly aroundStep: StepHook | undefined;
   /** Runs are journaled: a change to a context whose run is not live here would never reach the journal. */
   readonly journaled: boolean;
 }

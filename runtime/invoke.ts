@@ -9,6 +9,7 @@ import { classInfo, type RunEnv, type StepEnv } from "./routing.js";
 import { emitError } from "./sends.js";
 import type { AttemptContext, StepContext } from "./step-context.js";
 import type { Tick } from "./ticks.js";
+import type { StepHook } from "./run-recorder.js";
 import { checkEvent, describe } from "./validate.js";
 
 /** Calls steps for one run. */
@@ -17,12 +18,14 @@ export class StepInvoker {
   private readonly methods: (Function | undefined)[] = [];
   private readonly resources: ResourceResolver;
   private readonly env: RunEnv;
+  private readonly around: StepHook | undefined;
 
   constructor(
     private readonly workflow: WorkflowLike,
     wi: WorkflowInternals,
   ) {
     this.env = wi.env;
+    this.around = wi.aroundStep;
     this.resources = new ResourceResolver(wi.resources, wi.env.steps.length);
   }
 
@@ -65,6 +68,9 @@ export class StepInvoker {
       }
       method = this.methods[step.index] = found;
     }
-    return method.call(this.workflow, ev, ctx, resources);
+    const around = this.around;
+    if (around === undefined) return method.call(this.workflow, ev, ctx, resources);
+    const body = method;
+    return around({ workflow: this.env.workflow, step: step.name, ctx }, () => body.call(this.workflow, ev, ctx, resources));
   }
 }

@@ -2,6 +2,8 @@
 // `Object.create(null)`, a revoked Proxy or an object whose getters throw, and a step outcome may
 // hold a cycle or a BigInt that JSON cannot carry. Nothing here throws.
 
+import { WorkflowRuntimeError } from "./errors.js";
+
 /** Runs `read`, or returns `fallback` when it throws. */
 export function attempt<T>(read: () => T, fallback: T): T {
   try {
@@ -77,3 +79,42 @@ function join(path: string, key: string, index: boolean): string {
   if (index) return `${path}[${key}]`;
   return path === "" ? key : `${path}.${key}`;
 }
+
+/**
+ * A tick holds a value that cannot be journaled (a cycle, a BigInt, a throwing getter, a revoked
+ * Proxy). The driver turns it into the failure of the attempt that produced it, never a crash.
+ */
+export class UnjournalableError extends Error {
+  override readonly name = "UnjournalableError";
+  /** Where in the tick the value is, e.g. `JokeWritten.payload.self`, and why it cannot be written. */
+  readonly where: string;
+
+  constructor(entry: object, cause: unknown) {
+    const found = findUnencodable(entry);
+    const where = found === null ? `a value (${describeThrown(cause)})` : `${readablePath(found.path, entry)} is ${found.reason}`;
+    super(`cannot be journaled: ${where}`, { cause });
+    this.where = where;
+  }
+
+  /** The error an attempt of `step` fails with. */
+  forStep(step: string): WorkflowRuntimeError {
+    return new WorkflowRuntimeError(`Step "${step}" produced a value that cannot be journaled: ${this.where}`, { step });
+  }
+}
+
+/** `tick.event.data.a.b` → `JokeWritten field a.b`: the path named after what the user wrote. */
+function readablePath(path: string, entry: object): string {
+  const p = path.replace(/^tick\./, "");
+  const field = /^(event|result|start|add\.event)(?:\.data)?(?:\.(.*))?$/.exec(p);
+  if (field !== null) {
+    const tick = ("tick" in entry ? entry.tick : entry) as unknown as Record<string, { type?: unknown; constructor?: { typeName?: unknown } } | undefined>;
+    const ev = field[1] === "add.event" ? (tick.add as unknown as Record<string, typeof tick.event>)?.event : tick[field[1]!];
+    const type = typeof ev?.type === "string" ? ev.type : typeof ev?.constructor?.typeName === "string" ? ev.constructor.typeName : "the event";
+    return field[2] === undefined ? String(type) : `${String(type)} field ${field[2]}`;
+  }
+  const state = /^(?:state|set)(?:\.(.*))?$/.exec(p);
+  if (state !== null) return state[1] === undefined ? "the state" : `state field ${state[1]}`;
+  if (p.startsWith("value")) return `the store value${p.slice(5)}`;
+  return p;
+}
+

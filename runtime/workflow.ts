@@ -1,25 +1,16 @@
 // The base class of every generated `<X>Base`. It holds the resolved definition and options and
-// starts runs; everything else happens in the driver.
+// hands runs to its runner: in memory (local-runner.ts), journaled (durable/) or a runtime's
+// (`flowspec/dbos`). Everything else happens in the runner and the driver.
 
-import { randomUUID } from "node:crypto";
-import { Context } from "./context.js";
+import type { Context } from "./context.js";
 import type { ResourceDefinition, WorkflowDefinition } from "./definition.js";
-import { RunDriver } from "./driver.js";
-import { Event } from "./event.js";
-import { WorkflowHandler } from "./handler.js";
-import { CONTEXT, WORKFLOW, type TickSink, type WorkflowInternals } from "./internals.js";
+import type { Event } from "./event.js";
+import type { WorkflowHandler } from "./handler.js";
+import { WORKFLOW, type TickSink, type WorkflowInternals } from "./internals.js";
+import { LocalRunner } from "./local-runner.js";
 import { buildRunEnv } from "./routing.js";
-import { RESUMABLE } from "./run-state.js";
-import { startEventOf } from "./event-codec.js";
-import { snapshotText } from "./serialize.js";
-import { rebuildRun, type DurableBinding } from "./durable.js";
-import { assertResumable } from "./resumable.js";
-import { RunExistsError, RunOwnedError, shapeFingerprint, UNFINISHED, workflowShape, type Journal, type RunRecord } from "./journal.js";
-import { JournalWriter } from "./journal-writer.js";
-import { UnjournalableError } from "./driver-journal.js";
-import { WorkflowValidationError } from "./errors.js";
-import { asError } from "./thrown.js";
-import { encodeTick } from "./tick-codec.js";
+import type { ResumeAllResult, RuntimeBinding, WorkflowRunner, WorkflowRuntime } from "./run-recorder.js";
+import { journaledRunner, type Journal } from "./durable/index.js";
 
 /** Construction-time replacements for resource factories, by resource name. */
 export type ResourceOverrides<Resources> = { readonly [K in keyof Resources]?: () => Resources[K] | Promise<Resources[K]> };
@@ -49,15 +40,6 @@ export interface WorkflowOptions<Resources = Record<string, never>> {
    * committed (default true). false: attempts start at once (faster; see docs/durable.md).
    */
   readonly commitBeforeSteps?: boolean;
-}
-
-/**
- * A runtime that takes over a workflow's runs (`flowspec/dbos`). `attach` is called once, at the
- * end of the workflow's constructor; it may replace the instance's `run` (and add `resume`), and
- * may return a tick sink that then sees every tick of the instance's runs, after `onTick`.
- */
-export interface WorkflowRuntime {
-  attach(workflow: Workflow<any, any, any, any>): TickSink | void;
 }
 
 /** Options of `run`. */
@@ -110,35 +92,34 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
   readonly [WORKFLOW]: WorkflowInternals;
   /** Phantom: carries `State` for inference; never set. */
   declare readonly __state?: State;
-  /** @internal The journal binding of a durable workflow. */
-  readonly #durable: DurableBinding | null;
+  /** Executes this workflow's runs. */
+  readonly #runner: WorkflowRunner;
 
   constructor(definition: WorkflowDefinition, options: WorkflowOptions<Resources> = {}) {
-    if (options.journal !== undefined) {
-      const shape = workflowShape(definition);
-      const snapshotEvery = options.snapshotEvery ?? 1000;
-      if (!(Number.isInteger(snapshotEvery) && snapshotEvery >= 1)) throw new TypeError(`snapshotEvery must be an integer >= 1, got ${snapshotEvery}`);
-      this.#durable = {
-        journal: options.journal,
-        writer: JournalWriter.of(options.journal),
-        snapshotEvery,
-        shape,
-        fingerprint: shapeFingerprint(shape),
-        commitBeforeSteps: options.commitBeforeSteps ?? true,
-        live: new Map(),
-      };
-    } else this.#durable = null;
+    if (options.runtime !== undefined && options.journal !== undefined) {
+      throw new TypeError(`Workflow ${definition.name}: give either a journal or a runtime, not both`);
+    }
+    let binding: RuntimeBinding | undefined;
     this[WORKFLOW] = Object.freeze({
       definition,
       env: buildRunEnv(definition),
       timeout: resolveTimeout(definition, options),
       verbose: options.verbose ?? false,
       resources: Object.freeze(resolveResources(definition, (options.resources ?? {}) as Readonly<Record<string, unknown>>)),
-      onTick: options.runtime === undefined ? options.onTick : (tick, info) => (options.onTick?.(tick, info), runtimeSink?.(tick, info)),
-      journaled: this.#durable !== null,
+      // Read when a run starts: the runtime's binding is known by then.
+      onTick: options.runtime === undefined ? options.onTick : (tick, info) => (options.onTick?.(tick, info), binding?.onTick?.(tick, info)),
+      get aroundStep() {
+        return binding?.aroundStep;
+      },
+      journaled: options.journal !== undefined,
     });
-    let runtimeSink: TickSink | undefined;
-    runtimeSink = options.runtime?.attach(this) ?? undefined;
+    const local = new LocalRunner(this);
+    if (options.runtime !== undefined) {
+      binding = options.runtime.attach(this, local);
+      this.#runner = binding.runner;
+    } else if (options.journal !== undefined) {
+      this.#runner = journaledRunner(this, local, options.journal, { snapshotEvery: options.snapshotEvery, commitBeforeSteps: options.commitBeforeSteps });
+    } else this.#runner = local;
   }
 
   /**
@@ -151,130 +132,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
   /** Resumes the context's paused, cancelled or timed-out run (or, on a finished one, starts with no input). */
   run(input: undefined, options: ResumeOptions<State>): WorkflowHandler<Result, State, Streamed>;
   run(input: StartInput | undefined, options: RunOptions<State> = {}): WorkflowHandler<Result, State, Streamed> {
-    const wi = this[WORKFLOW];
-    const ctx = options.ctx ?? new Context<State>(this);
-    const ci = ctx[CONTEXT];
-    if (ci.workflow[WORKFLOW].definition !== wi.definition) {
-      throw new TypeError(`This context belongs to workflow ${ci.env.workflow}, not ${wi.env.workflow}`);
-    }
-    if (ci.driver !== null) {
-      throw new Error(`${wi.env.workflow}: this context's run is still going; a second run on it is refused`);
-    }
-    const resume = input === undefined && RESUMABLE.has(ci.run.status);
-    const runId = options.runId ?? (resume ? ci.run.runId : null) ?? randomUUID();
-    const durable = this.#durable;
-    if (durable !== null) return this.runDurable(durable, ctx, input, runId, resume, options.ctx !== undefined);
-    const driver = new RunDriver(this, ci, ctx, runId);
-    ci.driver = driver;
-    if (resume) {
-      driver.begin({ type: "run_resumed", runId });
-    } else {
-      const start = startEventOf(wi.definition, input);
-      if (start instanceof Event) driver.begin({ type: "run_started", runId, start });
-      else driver.failEarly(start);
-    }
-    return new WorkflowHandler<Result, State, Streamed>(driver);
-  }
-
-  /**
-   * A journaled `run`: the run record (owned by this process) and its `run_started` tick are
-   * written before it starts. Whatever goes wrong with the journal rejects the handler.
-   */
-  private runDurable(d: DurableBinding, ctx: Context<State>, input: StartInput | undefined, runId: string, resume: boolean, ownCtx: boolean): WorkflowHandler<Result, State, Streamed> {
-    const wi = this[WORKFLOW];
-    if (resume) {
-      let record: RunRecord;
-      try {
-        record = this.takeOver(d, runId);
-      } catch (error) {
-        return this.failedRun(ctx, runId, error);
-      }
-      return this.startDurable(d, ctx, runId, { type: "run_resumed", runId }, record.lastSeq + 1, false, [], record.createdAt);
-    }
-    const start = startEventOf(wi.definition, input);
-    if (!(start instanceof Event)) return this.failedRun(ctx, runId, start);
-    if (d.live.has(runId) || d.writer.drives(runId)) return this.failedRun(ctx, runId, new RunExistsError(runId, d.journal.location));
-    const tick = { type: "run_started" as const, runId, start };
-    const now = Date.now();
-    try {
-      // A context of the caller's (store or state set before, or earlier runs): journal it as snapshot 0, so replay starts from it.
-      const seed = ownCtx ? { seq: 0, at: now, json: snapshotText(ctx[CONTEXT]) } : undefined;
-      let json: string;
-      try {
-        json = JSON.stringify({ kind: "tick", tick: encodeTick(tick) });
-      } catch (error) {
-        throw new WorkflowValidationError(wi.env.workflow + " start event", [{ field: "", message: new UnjournalableError(tick, error).message }]);
-      }
-      d.journal.createRun(
-        { runId, workflow: wi.env.workflow, fingerprint: d.fingerprint, shape: d.shape, createdAt: now, lease: d.writer.lease() },
-        [{ seq: 1, at: now, kind: "tick", json }],
-        seed,
-      );
-    } catch (error) {
-      return this.failedRun(ctx, runId, error);
-    }
-    return this.startDurable(d, ctx, runId, tick, 2, true, [], now);
-  }
-
-  /** A handler that rejects with `error` at once (the run never started). */
-  private failedRun(ctx: Context<State>, runId: string, error: unknown): WorkflowHandler<Result, State, Streamed> {
-    const ci = ctx[CONTEXT];
-    const driver = new RunDriver(this, ci, ctx, runId);
-    ci.driver = driver;
-    driver.failEarly(asError(error));
-    return new WorkflowHandler<Result, State, Streamed>(driver);
-  }
-
-  /**
-   * The record of a journaled run this instance may continue, taken over for this process when
-   * it is unfinished. Throws when the run is unknown, of another version (`JournalMismatchError`),
-   * or driven by someone else (`RunOwnedError`).
-   */
-  private takeOver(d: DurableBinding, runId: string): RunRecord {
-    const wi = this[WORKFLOW];
-    const record = d.journal.getRun(runId);
-    if (record === undefined) throw new Error(`No run "${runId}" in journal ${d.journal.location}`);
-    assertResumable(d.journal, record, wi.env.workflow, d.shape, d.fingerprint);
-    if (record.outcome !== null && record.status !== "cancelled") return record; // replayed, not driven: no owner needed
-    if (d.writer.drives(runId)) throw new RunOwnedError(runId, d.journal.location, null);
-    const held = d.writer.claim(runId);
-    if (held !== null) throw new RunOwnedError(runId, d.journal.location, held);
-    return record;
-  }
-
-  private startDurable(
-    d: DurableBinding,
-    ctx: Context<State>,
-    runId: string,
-    tick: Parameters<RunDriver["begin"]>[0],
-    entrySeq: number,
-    firstTickJournaled: boolean,
-    streamed: readonly Event[],
-    startedAt: number,
-    sinceSnapshot = 0,
-  ): WorkflowHandler<Result, State, Streamed> {
-    const ci = ctx[CONTEXT];
-    let handler: WorkflowHandler<Result, State, Streamed>;
-    const driver: RunDriver = new RunDriver(this, ci, ctx, runId, {
-      writer: d.writer,
-      entrySeq,
-      commitBeforeSteps: d.commitBeforeSteps,
-      firstTickJournaled,
-      streamed,
-      sinceSnapshot,
-      snapshotEvery: d.snapshotEvery,
-      startedAt,
-      onSettled: () => {
-        d.writer.drop(driver);
-        if (d.live.get(runId) === handler) d.live.delete(runId);
-      },
-    });
-    handler = new WorkflowHandler<Result, State, Streamed>(driver);
-    d.live.set(runId, handler as WorkflowHandler<any, any>);
-    d.writer.adopt(driver);
-    ci.driver = driver;
-    driver.begin(tick);
-    return handler;
+    return this.#runner.run(input, options);
   }
 
   /**
@@ -292,51 +150,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
    * ```
    */
   resume(runId: string): WorkflowHandler<Result, State, Streamed> {
-    const d = this.#durable;
-    if (d === null) throw new Error(`${this[WORKFLOW].env.workflow}: resume() needs a journal (new ${this[WORKFLOW].env.workflow}({ journal }))`);
-    const live = d.live.get(runId);
-    if (live !== undefined) return live as WorkflowHandler<Result, State, Streamed>;
-    const record = this.takeOver(d, runId);
-    const rebuilt = rebuildRun(this as unknown as Workflow<any, any, any, any>, d.journal, record, d.fingerprint);
-    const ctx = rebuilt.ctx as Context<State>;
-    if (rebuilt.upgraded && rebuilt.finished === null) this.recordUpgrade(d, record, ctx);
-    if (rebuilt.finished !== null) {
-      const driver = new RunDriver(this, ctx[CONTEXT], ctx, runId, {
-        writer: d.writer,
-        entrySeq: record.lastSeq + 1,
-        commitBeforeSteps: d.commitBeforeSteps,
-        firstTickJournaled: false,
-        streamed: rebuilt.streamed,
-        sinceSnapshot: 0,
-        snapshotEvery: d.snapshotEvery,
-      });
-      driver.settleReplayed(rebuilt.finished.error, rebuilt.finished.result);
-      return new WorkflowHandler<Result, State, Streamed>(driver);
-    }
-    return this.startDurable(d, ctx, runId, { type: "run_resumed", runId }, record.lastSeq + 1, false, rebuilt.streamed, record.createdAt, rebuilt.sinceSnapshot);
-  }
-
-  /**
-   * A run journaled by an earlier, compatible version was moved onto this one: journal its state
-   * as a snapshot and this version's shape, atomically, before anything else happens, so a later
-   * replay starts from there under this version's routing.
-   */
-  private recordUpgrade(d: DurableBinding, record: RunRecord, ctx: Context<State>): void {
-    const now = Date.now();
-    const refused = d.journal.commit([
-      {
-        runId: record.runId,
-        lease: d.writer.lease(),
-        entries: [],
-        status: record.status,
-        updatedAt: now,
-        outcome: null,
-        snapshot: { seq: record.lastSeq, at: now, json: snapshotText(ctx[CONTEXT]) },
-        upgrade: { fingerprint: d.fingerprint, shape: d.shape },
-      },
-    ]);
-    const problem = refused?.[0];
-    if (problem !== undefined) throw new Error(`Run "${record.runId}" could not be moved onto this version: ${problem.reason}`);
+    return this.#runner.resume(runId);
   }
 
   /**
@@ -346,29 +160,9 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
    * another owner, a damaged entry) does not stop the others: it is listed in `skipped` with its
    * error.
    */
-  async resumeAll(): Promise<ResumeAllResult<WorkflowHandler<Result, State, Streamed>>> {
-    const d = this.#durable;
-    if (d === null) throw new Error(`${this[WORKFLOW].env.workflow}: resumeAll() needs a journal`);
-    const runs = d.journal.list({ workflow: this[WORKFLOW].env.workflow, status: UNFINISHED });
-    const handlers: WorkflowHandler<Result, State, Streamed>[] = [];
-    const skipped: SkippedRun[] = [];
-    for (const r of runs) {
-      try {
-        handlers.push(this.resume(r.runId));
-      } catch (error) {
-        skipped.push({ runId: r.runId, error: asError(error) });
-      }
-    }
-    return Object.assign(handlers, { skipped });
+  resumeAll(): Promise<ResumeAllResult<WorkflowHandler<Result, State, Streamed>>> {
+    return this.#runner.resumeAll();
   }
 }
 
-/** A run `resumeAll()` could not resume, and why. */
-export interface SkippedRun {
-  readonly runId: string;
-  readonly error: Error;
-}
-
-/** What `resumeAll()` resolves with: the resumed runs' handlers, plus the runs it skipped. */
-export type ResumeAllResult<H> = H[] & { readonly skipped: readonly SkippedRun[] };
-
+export type { ResumeAllResult, SkippedRun, WorkflowRuntime } from "./run-recorder.js";

@@ -34,7 +34,7 @@ import {
   type RunRecord,
   type Snapshot,
   type StoredEntry,
-} from "../runtime/journal.js";
+} from "../runtime/durable/index.js";
 
 /** `PRAGMA application_id` of a flowspec journal: "FlSp". */
 export const APPLICATION_ID = 0x466c5370;
@@ -477,4 +477,4 @@ export class SqliteJournal implements Journal {
   }
 }
 
-export type { Journal, JournalStatus, RunRecord, RunFilter } from "../runtime/journal.js";
+export type { Journal, JournalStatus, RunRecord, RunFilter } from "../runtime/durable/index.js";

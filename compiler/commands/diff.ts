@@ -20,7 +20,7 @@ import { formatText } from "../format.js";
 import type { SpecModel } from "../model.js";
 import { toSlashes } from "../paths.js";
 import { printable, printableJson } from "../text.js";
-import type { ShapeChange } from "../../runtime/compat.js";
+import type { ShapeChange } from "../../runtime/durable/index.js";
 import { parseArgs } from "./args.js";
 import type { Command, CommandIO } from "./types.js";
 

@@ -13,10 +13,7 @@ import { findSpecFiles } from "../files.js";
 import { formatText } from "../format.js";
 import { shapeOfModel } from "../shape.js";
 import { printable, printableJson } from "../text.js";
-import type { Journal, RunRecord } from "../../runtime/journal.js";
-import { UNFINISHED } from "../../runtime/journal.js";
-import { resumeProblems } from "../../runtime/resumable.js";
-import { shapeFingerprint, type WorkflowShape } from "../../runtime/shape.js";
+import { resumeProblems, shapeFingerprint, UNFINISHED, type Journal, type RunRecord, type WorkflowShape } from "../../runtime/durable/index.js";
 import { UsageError, type CommandIO } from "./types.js";
 
 /** `runs check`: exit 0 when every unfinished run can be resumed by the specs, 1 when one cannot, 2 when a spec has errors. */

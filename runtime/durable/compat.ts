@@ -18,7 +18,7 @@
 // (a removed step that it never reached and has no work pending at is not a break).
 
 import { diffShapes } from "./journal.js";
-import { namesOnly, type FieldShape, type WorkflowShape } from "./shape.js";
+import { namesOnly, type FieldShape, type WorkflowShape } from "../backend.js";
 
 /** A difference between two versions, and whether it can stop a run in flight from resuming. */
 export interface ShapeChange {

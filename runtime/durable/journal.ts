@@ -18,11 +18,7 @@
 // hot path free of promise hops). Entry payloads travel as JSON text, serialized when the tick
 // happened, so a later mutation of a stored value can never change what was journaled.
 
-import { WorkflowCancelledError } from "./errors.js";
-import type { WorkflowShape } from "./shape.js";
-import { encodeError } from "./tick-codec.js";
-import type { SerializedEvent } from "./serialize.js";
-import type { SerializedError, SerializedTick } from "./tick-codec.js";
+import { encodeError, WorkflowCancelledError, type SerializedError, type SerializedEvent, type SerializedTick, type WorkflowShape } from "../backend.js";
 
 /** Where a journaled run stands. `waiting`: running, but nothing to do until an event arrives from outside. */
 export type JournalStatus = "running" | "waiting" | "completed" | "failed" | "cancelled";
@@ -236,8 +232,7 @@ export function parseEntry(stored: StoredEntry): JournalEntry {
   return JSON.parse(stored.json) as JournalEntry;
 }
 
-export { workflowShape, shapeFingerprint } from "./shape.js";
-export type { WorkflowShape } from "./shape.js";
+export { workflowShape, shapeFingerprint, type WorkflowShape } from "../backend.js";
 
 /** Human-readable differences of step and event names and kinds between the journaled shape (`was`) and the workflow's (`now`). */
 export function diffShapes(was: WorkflowShape, now: WorkflowShape): string[] {

@@ -6,37 +6,35 @@
 // attempts, so the reducer decides exactly as it did), then moved onto the new version's steps
 // by name. Whether it may be is `compat.ts`'s rule, decided first from the journal alone.
 
-import { Context } from "./context.js";
-import type { WorkflowDefinition } from "./definition.js";
-import { Event, eventClassOf, type EventClass, type EventKind } from "./event.js";
-import { CONTEXT, WORKFLOW, type ContextInternals } from "./internals.js";
+import {
+  buildRunEnv,
+  Context,
+  createRunState,
+  decodeError,
+  decodeEvent,
+  decodeTick,
+  Event,
+  eventClassOf,
+  parseState,
+  reduceInto,
+  runStateFromJSON,
+  runStateOf,
+  workflowInfo,
+  type CommandSink,
+  type ContextJSON,
+  type EventClass,
+  type EventKind,
+  type RunEnv,
+  type RunState,
+  type StepState,
+  type Tick,
+  type WorkflowDefinition,
+  type WorkflowShape,
+} from "../backend.js";
+import type { Workflow } from "../backend.js";
 import { parseEntry, type Journal, type RunRecord } from "./journal.js";
-import type { JournalWriter } from "./journal-writer.js";
-import { Mutex } from "./lock.js";
-import { reduceInto, type CommandSink } from "./reduce.js";
-import { buildRunEnv, type RunEnv } from "./routing.js";
-import { createRunState, type RunState, type StepState } from "./run-state.js";
-import { restoreContext, type ContextJSON } from "./serialize.js";
-import type { WorkflowShape } from "./shape.js";
 import type { Touched } from "./compat.js";
-import type { Tick } from "./ticks.js";
-import { decodeError, decodeEvent, decodeTick } from "./tick-codec.js";
-import { parseState } from "./validate.js";
-import type { Workflow } from "./workflow.js";
-import type { WorkflowHandler } from "./handler.js";
 import { z, type ZodType } from "zod";
-
-/** A durable workflow instance's journal settings. */
-export interface DurableBinding {
-  readonly journal: Journal;
-  readonly writer: JournalWriter;
-  readonly shape: WorkflowShape;
-  readonly fingerprint: string;
-  readonly commitBeforeSteps: boolean;
-  readonly snapshotEvery: number;
-  /** Runs of this instance that are live in this process, by runId. */
-  readonly live: Map<string, WorkflowHandler<any, any>>;
-}
 
 /** A rebuilt run. */
 export interface RebuiltRun {
@@ -55,13 +53,13 @@ const DISCARD: CommandSink = { push: () => undefined };
 
 /** Rebuilds `record`'s run from `journal` onto `workflow` (throws `JournalMismatchError` on unknown names). */
 export function rebuildRun(workflow: Workflow<any, any, any, any>, journal: Journal, record: RunRecord, fingerprint: string): RebuiltRun {
-  const wi = workflow[WORKFLOW];
+  const wi = workflowInfo(workflow);
   const upgraded = record.fingerprint !== fingerprint && record.shape.version === 2 && wi.definition.fields !== undefined;
   const replayEnv = upgraded ? shapeEnv(wi.definition.name, record.shape, wi.env.events) : wi.env;
   const replayed = replay(journal, record, replayEnv, wi.definition.state);
   const ctx = new Context(workflow);
-  const ci = ctx[CONTEXT];
-  adopt(ci.run, upgraded ? moveOnto(replayed.run, replayEnv, wi.env, wi.definition.state) : replayed.run);
+  const run = runStateOf(ctx);
+  adopt(run, upgraded ? moveOnto(replayed.run, replayEnv, wi.env, wi.definition.state) : replayed.run);
   let finished: RebuiltRun["finished"] = null;
   const outcome = record.outcome;
   if (outcome !== null && record.status !== "cancelled") {
@@ -71,7 +69,7 @@ export function rebuildRun(workflow: Workflow<any, any, any, any>, journal: Jour
       finished = { error: error instanceof Error ? error : new Error(String(error)), result: null };
     }
   }
-  if (ci.run.status === "running") ci.run.status = "paused";
+  if (run.status === "running") run.status = "paused";
   return { ctx, streamed: replayed.streamed, sinceSnapshot: replayed.ticks, finished, upgraded };
 }
 
@@ -93,25 +91,25 @@ export function touchedBy(journal: Journal, record: RunRecord): Touched {
 
 /** Snapshot, then ticks, into a fresh run state for `env`; `seen` collects every event type met. */
 function replay(journal: Journal, record: RunRecord, env: RunEnv, stateSchema: ZodType | undefined, seen?: Set<string>) {
-  const ci: ContextInternals = { workflow: null as never, env, run: createRunState(env.steps.length, {}), driver: null, mutex: new Mutex(), backlog: [] };
+  let run: RunState;
   const snapshot = journal.latestSnapshot(record.runId);
   if (snapshot !== undefined) {
     const json = JSON.parse(snapshot.json) as ContextJSON;
-    restoreContext(ci, json, stateSchema);
-    ci.run.status = json.status; // restoring marks a running context paused; replay needs it running
-    if (seen !== undefined) for (const st of ci.run.steps) pendingTypes(st, seen);
+    run = runStateFromJSON(env, json, stateSchema);
+    run.status = json.status; // restoring marks a running context paused; replay needs it running
+    if (seen !== undefined) for (const st of run.steps) pendingTypes(st, seen);
   } else {
     const initial = parseState(stateSchema, {});
     if (!initial.ok) throw initial.error;
-    ci.run.state = initial.state;
+    run = createRunState(env.steps.length, initial.state);
   }
   let ticks = 0;
   for (const stored of journal.read(record.runId, { after: snapshot?.seq ?? 0, kind: "tick" })) {
     const entry = parseEntry(stored);
     if (entry.kind !== "tick") continue;
-    const tick = decodeTick(entry.tick, env, ci.run.state);
+    const tick = decodeTick(entry.tick, env, run.state);
     if (seen !== undefined) noteTickEvents(tick, seen);
-    reduceInto(ci.run, tick, env, DISCARD);
+    reduceInto(run, tick, env, DISCARD);
     ticks++;
   }
   const streamed: Event[] = [];
@@ -122,7 +120,7 @@ function replay(journal: Journal, record: RunRecord, env: RunEnv, stateSchema: Z
     seen?.add(eventClassOf(ev).typeName);
     streamed.push(ev);
   }
-  return { run: ci.run, streamed, ticks };
+  return { run, streamed, ticks };
 }
 
 /** The event types of a step's pending work: queued and in-flight deliveries (with what they took from the buffer) and its collect buffer. */

@@ -2,10 +2,9 @@
 // error that names every difference that stands in the way.
 
 import { resumeBreaks } from "./compat.js";
-import { touchedBy } from "./durable.js";
-import { JournalMismatchError } from "./errors.js";
+import { touchedBy } from "./rebuild.js";
 import { diffShapes, type Journal, type RunRecord } from "./journal.js";
-import { namesOnly, type WorkflowShape } from "./shape.js";
+import { JournalMismatchError, namesOnly, type WorkflowShape } from "../backend.js";
 
 /** The differences that stop `record`'s run from resuming on `shape`; empty when it can. */
 export function resumeProblems(journal: Journal, record: RunRecord, shape: WorkflowShape, fingerprint: string): string[] {

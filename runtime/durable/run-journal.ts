@@ -1,17 +1,14 @@
-// The journaled side of a run driver: records ticks, attempts, stream writes and the outcome through the group-commit writer.
+// How a journaled run is recorded: the `RunRecorder` the journaled runner plugs into each run's
+// driver. Ticks, attempts, stream writes and the outcome go through the group-commit writer; the
+// stream is a replayable log; effects wait for their batch's commit (writer.ts states the promise).
 
-import type { Event } from "./event.js";
-import { WorkflowRuntimeError } from "./errors.js";
+import { contextStatus, encodeError, encodeEvent, encodeStatePatch, encodeTick, UnjournalableError, WorkflowCancelledError, type Event, type RunDriver, type RunRecorder, type RunState, type Tick } from "../backend.js";
 import type { JournalEntry, JournalStatus, RunOutcome } from "./journal.js";
-import { describeThrown, findUnencodable } from "./thrown.js";
-import type { JournaledRun, JournalWriter } from "./journal-writer.js";
-import { contextStatus, type RunState } from "./run-state.js";
+import type { JournaledRun, JournalWriter } from "./writer.js";
 import { StreamLog } from "./stream-log.js";
-import type { Tick } from "./ticks.js";
-import { encodeError, encodeEvent, encodeStatePatch, encodeTick } from "./tick-codec.js";
 
-/** How a driver journals its run (absent: in memory only). */
-export interface DriverJournalOptions {
+/** How one run is journaled. */
+export interface RunJournalOptions {
   readonly writer: JournalWriter;
   /** Next entry seq (the run's `lastSeq + 1`). */
   readonly entrySeq: number;
@@ -27,34 +24,44 @@ export interface DriverJournalOptions {
   readonly snapshotEvery: number;
   /** Called once the run settled (the live-run registry). */
   readonly onSettled?: () => void;
-  /** When the run started (ms since the epoch): its timeout counts from there, across resumes. */
-  readonly startedAt?: number;
 }
 
-/** One journaled run's recording state; `run` is the driver (the writer's key). */
-export class RunJournal {
+/** One journaled run's recorder, and the writer's handle on it. */
+export class RunJournal implements RunRecorder, JournaledRun {
+  readonly runId: string;
+  /** Next entry seq; the writer increments it. */
+  entrySeq: number;
+  /** Ticks since the last snapshot; the writer resets it. */
+  sinceSnapshot: number;
+  readonly snapshotEvery: number;
   /** The group-commit writer. */
   readonly writer: JournalWriter;
   /** Start attempts only after the batch that delivered their event committed. */
   readonly commitBeforeSteps: boolean;
   /** The run's replayable stream. */
-  readonly log: StreamLog;
+  readonly stream: StreamLog;
   /** Where `streamEvents()` without `from` starts: where the last such reader stopped (at first, where this process joined). */
   cursor: number;
   /** The outcome recorded by `recordOutcome` (cleared when the journal failed). */
   outcome: RunOutcome | null = null;
   private skipRecord: boolean;
   private streamCount: number;
+  private onSettled: (() => void) | undefined;
 
   constructor(
-    private readonly run: JournaledRun,
-    options: DriverJournalOptions,
+    private readonly driver: RunDriver,
+    options: RunJournalOptions,
   ) {
+    this.runId = driver.runId;
+    this.entrySeq = options.entrySeq;
+    this.sinceSnapshot = options.sinceSnapshot;
+    this.snapshotEvery = options.snapshotEvery;
     this.writer = options.writer;
     this.commitBeforeSteps = options.commitBeforeSteps;
     this.skipRecord = options.firstTickJournaled;
-    this.log = new StreamLog(options.streamed);
+    this.stream = new StreamLog(options.streamed);
     this.cursor = this.streamCount = options.streamed.length;
+    this.onSettled = options.onSettled;
   }
 
   /**
@@ -70,69 +77,67 @@ export class RunJournal {
     try {
       // A state edit is journaled as a patch of the state it replaces (see tick-codec.ts).
       entry = { kind: "tick", tick: tick.type === "state_set" ? encodeStatePatch(state, tick.state) : encodeTick(tick) };
-      this.writer.record(this.run, entry);
+      this.writer.record(this, entry);
     } catch (error) {
       throw new UnjournalableError(entry ?? tick, error);
     }
   }
 
+  /** With `commitBeforeSteps`, an attempt starts once the batch that delivered its event committed. */
+  attemptDue(start: () => void): void {
+    if (this.commitBeforeSteps) this.writer.afterFlush(this, start);
+    else start();
+  }
+
   /** Records an attempt start (for timelines). */
-  recordAttempt(step: string, seq: number, attempt: number): void {
-    this.writer.record(this.run, { kind: "attempt", step, seq, attempt });
+  attemptStarted(step: string, seq: number, attempt: number): void {
+    this.writer.record(this, { kind: "attempt", step, seq, attempt });
   }
 
   /** Records a stream write; consumers see it once its batch committed. */
   writeStream(ev: Event): void {
-    const log = this.log;
-    this.writer.record(this.run, { kind: "stream", index: this.streamCount++, event: encodeEvent(ev) });
-    this.writer.afterFlush(this.run, () => log.write(ev));
+    const log = this.stream;
+    this.writer.record(this, { kind: "stream", index: this.streamCount++, event: encodeEvent(ev) });
+    this.writer.afterFlush(this, () => log.write(ev));
   }
 
   /** Records the outcome (and the stop event as the stream's last entry); `settle` runs once that batch committed. */
   recordOutcome(error: Error | null, result: Event | null, settle: () => void): void {
-    if (error === null) this.writer.record(this.run, { kind: "stream", index: this.streamCount++, event: encodeEvent(result!) });
+    if (error === null) this.writer.record(this, { kind: "stream", index: this.streamCount++, event: encodeEvent(result!) });
     this.outcome = error === null ? { result: encodeEvent(result!) } : { error: encodeError(error) };
-    this.writer.touch(this.run);
-    this.writer.afterFlush(this.run, settle);
-  }
-}
-
-/**
- * A tick holds a value that cannot be journaled (a cycle, a BigInt, a throwing getter, a revoked
- * Proxy). The driver turns it into the failure of the attempt that produced it, never a crash.
- */
-export class UnjournalableError extends Error {
-  override readonly name = "UnjournalableError";
-  /** Where in the tick the value is, e.g. `JokeWritten.payload.self`, and why it cannot be written. */
-  readonly where: string;
-
-  constructor(entry: JournalEntry | Tick, cause: unknown) {
-    const found = findUnencodable(entry);
-    const where = found === null ? `a value (${describeThrown(cause)})` : `${readablePath(found.path, entry)} is ${found.reason}`;
-    super(`cannot be journaled: ${where}`, { cause });
-    this.where = where;
+    this.writer.touch(this);
+    this.writer.afterFlush(this, settle);
   }
 
-  /** The error an attempt of `step` fails with. */
-  forStep(step: string): WorkflowRuntimeError {
-    return new WorkflowRuntimeError(`Step "${step}" produced a value that cannot be journaled: ${this.where}`, { step });
+  /** `{ from: n }` replays from the n-th event; without it, reading goes on where the last reader stopped. */
+  streamEvents(options?: { readonly from?: number }): AsyncIterableIterator<Event> {
+    if (options?.from !== undefined) return this.stream.consume(options.from);
+    return this.stream.consume(this.cursor, (next) => (this.cursor = Math.max(this.cursor, next)));
   }
-}
 
-/** `tick.event.data.a.b` → `JokeWritten field a.b`: the path named after what the user wrote. */
-function readablePath(path: string, entry: JournalEntry | Tick): string {
-  const p = path.replace(/^tick\./, "");
-  const field = /^(event|result|start|add\.event)(?:\.data)?(?:\.(.*))?$/.exec(p);
-  if (field !== null) {
-    const tick = ("tick" in entry ? entry.tick : entry) as unknown as Record<string, { type?: unknown; constructor?: { typeName?: unknown } } | undefined>;
-    const ev = field[1] === "add.event" ? (tick.add as unknown as Record<string, typeof tick.event>)?.event : tick[field[1]!];
-    const type = typeof ev?.type === "string" ? ev.type : typeof ev?.constructor?.typeName === "string" ? ev.constructor.typeName : "the event";
-    return field[2] === undefined ? String(type) : `${String(type)} field ${field[2]}`;
+  settled(): void {
+    const onSettled = this.onSettled;
+    this.onSettled = undefined;
+    onSettled?.();
   }
-  const state = /^(?:state|set)(?:\.(.*))?$/.exec(p);
-  if (state !== null) return state[1] === undefined ? "the state" : `state field ${state[1]}`;
-  if (p.startsWith("value")) return `the store value${p.slice(5)}`;
-  return p;
+
+  /** JournaledRun: the status and outcome to record at flush. */
+  journalState(): { status: JournalStatus; outcome: RunOutcome | null } {
+    return journalStatus(this.driver.runState, this.outcome);
+  }
+
+  /** JournaledRun: the context as JSON text, without the (journaled) stream. */
+  snapshotJSON(): string {
+    return this.driver.snapshotJSON();
+  }
+
+  /** JournaledRun: the journal refused a batch; end the run with its error (or as cancelled from outside), now. */
+  journalFailed(error: Error): void {
+    const cancelled = error instanceof WorkflowCancelledError;
+    const wrapped = cancelled ? error : new Error(`Journal write failed; run "${this.runId}" stopped (its journaled part stays resumable): ${error.message}`, { cause: error });
+    this.outcome = null;
+    this.driver.halt(wrapped, cancelled);
+  }
 }
 
 /** A journaled run's status and outcome at flush (`outcome`: what `recordOutcome` recorded, if anything). */

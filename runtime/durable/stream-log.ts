@@ -2,7 +2,7 @@
 // its own position (`streamEvents({ from })`). A resumed run's log starts with what its stream
 // carried before (read back from the journal), so `from: 0` replays the whole stream, then goes live.
 
-import type { Event } from "./event.js";
+import type { Event } from "../backend.js";
 
 /**
  * A multi-consumer, replayable event stream.

@@ -22,7 +22,7 @@
 //     and a timer renews the leases of runs with nothing to write (a run waiting for a human).
 
 import type { Journal, JournalEntry, JournalStatus, RunBatch, RunLease, RunOutcome, StoredEntry } from "./journal.js";
-import { WorkflowCancelledError } from "./errors.js";
+import { WorkflowCancelledError } from "../backend.js";
 import { LEASE_MS, newOwner, ownerIsDead, type LeaseHolder } from "./lease.js";
 
 /** What the writer needs from a journaled run (the driver implements it). */

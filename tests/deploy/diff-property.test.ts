@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { analyze } from "../../compiler/analyze.js";
 import { shapeOfModel } from "../../compiler/shape.js";
-import { shapeChanges } from "../../runtime/compat.js";
+import { shapeChanges } from "../../runtime/durable/index.js";
 import { JournalMismatchError, MemoryJournal } from "flowspec/runtime";
 import { flowOf } from "./support/counter-flow.js";
 import { runs, SEED } from "../hardening/support/fuzz-config.js";

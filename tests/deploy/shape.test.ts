@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../compiler/analyze.js";
 import { shapeOfModel } from "../../compiler/shape.js";
-import { resumeBreaks, shapeChanges } from "../../runtime/compat.js";
+import { resumeBreaks, shapeChanges } from "../../runtime/durable/index.js";
 import { workflowShape, type WorkflowDefinition } from "flowspec/runtime";
 import { V1 } from "./support/counter-spec.js";
 

@@ -21,7 +21,7 @@ export const USAGE = `usage:
   flowspec init [name]
   flowspec diff <old> <new> [--format text|json]      (<old> may be <rev>:<path>)
   flowspec diff [paths...] --against <rev> [--format text|json]
-  flowspec runs list|show <runId> [--journal FILE] [--format text|json]
+  flowspec runs list|show <runId> [--journal FILE | --pg URL] [--format text|json]
   flowspec --version
 `;
 

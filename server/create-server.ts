@@ -126,8 +126,11 @@ export function createServer(options: ServerOptions): FlowspecServer {
     if (options.journal?.getRun(runId) !== undefined) throw new ClientError(409, `Handler id '${handlerId}' was already used by run '${runId}'`, "handler_id");
     // A reused handler id starts a new run in the old run's context (its store and state), as the reference does.
     const ctx = previous !== undefined && previous.workflow === w ? previous.handler.ctx : undefined;
+    const now = Date.now();
     const handler: WorkflowHandler<any, any, any> = w.flow.run(input, ctx === undefined ? { runId } : { runId, ctx });
-    const r = new ServedRun(handlerId, w, handler, Date.now(), handler.streamEvents());
+    // On a journal, the run's own start time, which is what a restarted server reads back.
+    const startedAt = options.journal?.getRun(runId)?.createdAt ?? now;
+    const r = new ServedRun(handlerId, w, handler, startedAt, handler.streamEvents());
     runs.add(r);
     return r;
   };

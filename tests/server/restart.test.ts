@@ -41,7 +41,7 @@ const post = (url: string, body: unknown) => fetch(url, { method: "POST", header
 
 test("SIGKILL mid-run, restart on the same journal: the run, its stream and its cursor carry on with no duplicates", async () => {
   const a = await startServer();
-  const finished = await (await post(`${a.url}/workflows/trivial/run`, { handler_id: "done-before" })).json();
+  const finished = (await (await post(`${a.url}/workflows/trivial/run`, { handler_id: "done-before" })).json()) as { status: string; started_at: string };
   expect(finished.status).toBe("completed");
   const started = await (await post(`${a.url}/workflows/demo/run-nowait`, { handler_id: "durable-1", start_event: { name: "Ada", count: 3 } })).json();
   expect(started).toMatchObject({ handler_id: "durable-1", run_id: "durable-1", status: "running" });

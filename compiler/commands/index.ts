@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   init: async () => (await import("./init.js")).initCommand,
   runs: async () => (await import("./runs.js")).runsCommand,
   diff: async () => (await import("./diff.js")).diffCommand,
+  serve: async () => (await import("./serve.js")).serveCommand,
 };
 
 export const USAGE = `usage:
@@ -22,6 +23,7 @@ export const USAGE = `usage:
   flowspec diff <old> <new> [--format text|json]      (<old> may be <rev>:<path>)
   flowspec diff [paths...] --against <rev> [--format text|json]
   flowspec runs list|show <runId> [--journal FILE | --pg URL] [--format text|json]
+  flowspec serve <module> [--port N] [--host H]
   flowspec --version
 `;
 

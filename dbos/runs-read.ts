@@ -152,6 +152,20 @@ function oneLine(error: unknown): string {
   return text.split("\n")[0]!.trim();
 }
 
+/**
+ * Runs `read` so that DBOS's client gives up at the first lost connection instead of retrying until
+ * Postgres is back, as it does for workers: a CLI reports the failure and exits rather than hang.
+ * (`runWithAbortableDbRetries` is DBOS's scope for loops that may abandon their retries; flowspec
+ * pins the SDK to ~5.3. Without it, the read simply retries.)
+ */
+async function failFast<T>(read: () => Promise<T>): Promise<T> {
+  const context = (await import("@dbos-inc/dbos-sdk/internal/context").catch(() => null)) as {
+    runWithAbortableDbRetries?: <R>(signal: AbortSignal, callback: () => R) => R;
+  } | null;
+  if (typeof context?.runWithAbortableDbRetries !== "function") return await read();
+  return await context.runWithAbortableDbRetries(AbortSignal.abort(), read);
+}
+
 export class DbosRuns {
   constructor(
     private readonly client: DBOSClient,
@@ -166,7 +180,11 @@ export class DbosRuns {
   }
 
   /** The flowspec runs of the database, oldest first. */
-  async list(filter: { workflow?: string; status?: DbosRunStatus; app?: string } = {}): Promise<DbosRunRecord[]> {
+  list(filter: { workflow?: string; status?: DbosRunStatus; app?: string } = {}): Promise<DbosRunRecord[]> {
+    return failFast(() => this.listNow(filter));
+  }
+
+  private async listNow(filter: { workflow?: string; status?: DbosRunStatus; app?: string }): Promise<DbosRunRecord[]> {
     const rows = await this.client.listWorkflows({
       ...(filter.workflow !== undefined ? { workflowName: `${PREFIX}${filter.workflow}` } : {}),
       ...(filter.status !== undefined ? { status: DBOS_STATUSES[filter.status] as never } : {}),
@@ -184,7 +202,11 @@ export class DbosRuns {
   }
 
   /** One run, with its recorded ticks, its stream and its outcome. */
-  async show(runId: string): Promise<Lookup<DbosRunDetail>> {
+  show(runId: string): Promise<Lookup<DbosRunDetail>> {
+    return failFast(() => this.showNow(runId));
+  }
+
+  private async showNow(runId: string): Promise<Lookup<DbosRunDetail>> {
     const s = await this.client.getWorkflow(runId);
     if (s === undefined) return { missing: true };
     if (!s.workflowName.startsWith(PREFIX)) return { foreign: s.workflowName };
@@ -214,7 +236,11 @@ export class DbosRuns {
   }
 
   /** Cancels a live run (DBOS cancellation: its worker stops it, and `flow.resume(runId)` continues it). */
-  async cancel(runId: string): Promise<Lookup<{ before: DbosRunRecord; cancelled: boolean }>> {
+  cancel(runId: string): Promise<Lookup<{ before: DbosRunRecord; cancelled: boolean }>> {
+    return failFast(() => this.cancelNow(runId));
+  }
+
+  private async cancelNow(runId: string): Promise<Lookup<{ before: DbosRunRecord; cancelled: boolean }>> {
     const s = await this.client.getWorkflow(runId);
     if (s === undefined) return { missing: true };
     if (!s.workflowName.startsWith(PREFIX)) return { foreign: s.workflowName };

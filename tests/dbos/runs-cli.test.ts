@@ -7,6 +7,7 @@
 
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, connect, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -173,7 +174,41 @@ describe.skipIf(problem !== null)("flowspec runs --pg (Postgres, child processes
     expect(both.stderr).toBe("flowspec runs: --pg and --journal are mutually exclusive: --pg reads DBOS runs from Postgres, --journal a SQLite journal file\n");
     expect((await runs("check")).stderr).toBe("flowspec runs: check reads a SQLite journal; with --pg, use list, show or cancel\n");
     expect((await runs("purge", "--before", "7d")).code).toBe(2);
+    // timed_out is a DBOS status; a journal records a timed-out run as failed.
+    const journalTimedOut = await run(["runs", "list", "--status", "timed_out"], REPO);
+    expect(journalTimedOut).toMatchObject({ code: 2, stdout: "" });
+    expect(journalTimedOut.stderr).toMatch(/--status timed_out is for DBOS runs \(--pg\)/);
   }, 60_000);
+
+  it("Postgres lost in the middle of a command: an error at once, not DBOS's retries until it is back", async () => {
+    // A TCP proxy in front of Postgres, closed (with its connections) after the first read.
+    const target = new URL(db.url);
+    const sockets = new Set<Socket>();
+    const proxy = createServer((downstream) => {
+      const upstream = connect(Number(target.port || 5432), target.hostname);
+      for (const s of [downstream, upstream]) {
+        sockets.add(s);
+        s.on("error", () => undefined);
+      }
+      downstream.pipe(upstream).pipe(downstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const url = new URL(db.url);
+    url.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const { openDbosRuns } = await import("../../dbos/runs-read.js");
+    const runs = await openDbosRuns(url.toString());
+    try {
+      expect((await runs.list()).map((r) => r.runId)).toContain("cli-done");
+      proxy.close();
+      for (const s of sockets) s.destroy();
+      await expect(runs.list()).rejects.toThrow();
+      await expect(runs.show("cli-done")).rejects.toThrow();
+      await expect(runs.cancel("cli-gap")).rejects.toThrow();
+    } finally {
+      await runs.close();
+    }
+    expect((await json("show", "cli-gap")).run.status).toBe("waiting");
+  });
 
   it("escapes run ids, payloads and error messages from user code, as the journal variant does", async () => {
     const outputs = [await runs("list"), await runs("list", "--format", "json"), await runs("show", HOSTILE), await runs("show", HOSTILE, "--format", "json"), await runs("show", `${HOSTILE}x`)];

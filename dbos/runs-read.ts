@@ -225,8 +225,7 @@ export class DbosRuns {
     const stream = await this.stream(runId);
     let outcome: DbosRunDetail["outcome"] = null;
     if (s.status === "SUCCESS") {
-      const full = (await this.client.listWorkflows({ workflowIDs: [runId], loadOutput: true, loadInput: false }))[0];
-      const result = (full?.output ?? s.output) as SerializedEvent | undefined;
+      const result = s.output as SerializedEvent | undefined;
       if (result !== undefined && result !== null) outcome = { result };
     } else {
       const error = errorOf(s.error);

@@ -4,7 +4,7 @@
 // synchronous one that this process cannot answer throws `RemoteRunError`, never a default.
 
 import { DBOS } from "@dbos-inc/dbos-sdk";
-import { Context, Event, eventClassOf, sendRefusal, StopEvent, WorkflowCancelledError, WorkflowHandler, workflowInfo, type ContextStatus, type RunHandle } from "../runtime/backend.js";
+import { Context, Event, eventClassOf, sendRefusal, StopEvent, WorkflowCancelledError, WorkflowHandler, workflowInfo, WorkflowTimeoutError, type ContextStatus, type RunHandle } from "../runtime/backend.js";
 import type { SendEventOptions } from "../runtime/index.js";
 import type { AnyFlow } from "./as-dbos.js";
 import { decodeEvent, encodeEvent, fromDbosError } from "./codec.js";
@@ -12,6 +12,9 @@ import { RemoteRunError } from "./errors.js";
 import { readRun, storeOf } from "./journal-read.js";
 import { STREAM_KEY, type StreamError } from "./recorder.js";
 import type { DbosRuntime } from "./runtime.js";
+
+/** How long past a run's deadline this process waits for a worker to time it out before it says so itself. */
+const GAP_GRACE_MS = 1000;
 
 const ASYNC_READS = "await handler.state() (the typed state) or await handler.store() (the key/value store)";
 
@@ -116,6 +119,8 @@ class DbosRun<Result, State> implements RunHandle<Result, State> {
     /** Resolves once the run is stored (run) or known (resume), with its status when that is known. */
     readonly ready: Promise<ContextStatus | void>,
     initial: ContextStatus | null,
+    /** When the run's timeout ends (epoch ms), if it has one. */
+    private readonly deadline: Promise<number | null>,
   ) {
     const id = runId;
     this.known = initial;
@@ -130,9 +135,7 @@ class DbosRun<Result, State> implements RunHandle<Result, State> {
     this.ctx = new DbosContext<State>(flow, rt, id, ready);
     this.result = (async () => {
       await ready;
-      await rt.waitForEnd(id, (s) => {
-        if (!this.settled) this.known = s;
-      });
+      await this.untilEnd();
       const final = await rt.status(id).catch(() => null);
       if (final !== null) this.known = final;
       try {
@@ -150,6 +153,34 @@ class DbosRun<Result, State> implements RunHandle<Result, State> {
 
   get done(): boolean {
     return this.settled;
+  }
+
+  /**
+   * Resolves once the run ended. A worker enforces the run's deadline, but a run whose version no
+   * live worker serves never reaches one: past its deadline (plus a grace for a worker that just
+   * took it) this process rejects with `WorkflowTimeoutError`. The run itself times out as soon as
+   * a worker of its version takes it, so the two views agree.
+   */
+  private async untilEnd(): Promise<void> {
+    const ended = this.rt.waitForEnd(this.runId, (s) => {
+      if (!this.settled) this.known = s;
+    });
+    const deadline = await this.deadline;
+    if (deadline === null) return ended;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const due = new Promise<"due">((resolve) => (timer = setTimeout(() => resolve("due"), Math.max(0, deadline + GAP_GRACE_MS - Date.now()))));
+    try {
+      if ((await Promise.race([ended, due])) !== "due") return;
+    } finally {
+      clearTimeout(timer);
+    }
+    const info = await this.rt.inspect(this.runId);
+    if (info?.reason?.startsWith("waiting for a worker") === true) {
+      this.known = "timed_out";
+      const timeout = workflowInfo(this.flow).timeout ?? 0;
+      throw new WorkflowTimeoutError(`${workflowInfo(this.flow).definition.name} run "${this.runId}" timed out after ${timeout}s ${info.reason}; no live worker serves its version (the run times out as soon as one takes it)`, timeout, []);
+    }
+    return ended;
   }
 
   get status(): ContextStatus {
@@ -200,8 +231,8 @@ class DbosRun<Result, State> implements RunHandle<Result, State> {
 /** What `flow.run` / `flow.resume` return with a `DbosRuntime`: awaitable, streamable from any process. */
 export class DbosHandler<Result = unknown, State = Record<string, unknown>> extends WorkflowHandler<Result, State> {
   /** @internal */
-  static of<Result, State>(rt: DbosRuntime, flow: AnyFlow, runId: string, ready: Promise<ContextStatus | void>, initial: ContextStatus | null): DbosHandler<Result, State> {
-    return new DbosHandler(new DbosRun<Result, State>(rt, flow, runId, ready, initial));
+  static of<Result, State>(rt: DbosRuntime, flow: AnyFlow, runId: string, ready: Promise<ContextStatus | void>, initial: ContextStatus | null, deadline: Promise<number | null>): DbosHandler<Result, State> {
+    return new DbosHandler(new DbosRun<Result, State>(rt, flow, runId, ready, initial, deadline));
   }
 
   private constructor(private readonly dbos: DbosRun<Result, State>) {

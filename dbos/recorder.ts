@@ -12,7 +12,7 @@
 
 import { DBOS } from "@dbos-inc/dbos-sdk";
 import { Context, Event, JournalMismatchError, reduce, runStateOf, workflowInfo, type LocalRunner, type Tick, type Workflow, type WorkflowHandler, type WorkflowShape } from "../runtime/backend.js";
-import { resumeBreaks } from "../runtime/durable/index.js";
+import { continueBreaks } from "./versions.js";
 import { decodeEvent, decodeTick, encodeError, encodeEvent, encodeTick, toDbosError, type SerializedError, type SerializedTick } from "./codec.js";
 
 export const TICKS_TOPIC = "flowspec.tick";
@@ -261,10 +261,9 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       { name: "flowspec.tick", retriesAllowed: false },
     );
     if (first.fingerprint !== fingerprint) {
-      // Another version of the workflow with the same routing (the queue is per routing) started
-      // this run: it continues here when no change breaks it, as a SQLite-journaled run resumes.
-      // Every event type of the old version counts as touched (the run may hold any of them).
-      const differences = resumeBreaks(first.shape, shape, { events: new Set(first.shape.events.map((e) => e.name)), pending: new Map() });
+      // An earlier version started this run (a worker serves the queues of the versions it can
+      // continue: versions.ts); it continues here only when no change breaks it.
+      const differences = continueBreaks(first.shape, shape);
       if (differences.length > 0) {
         throw toDbosError(new JournalMismatchError(`Run ${runId} was journaled by another version of ${env.workflow}: ${differences.join("; ")}`, differences));
       }

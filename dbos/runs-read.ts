@@ -12,13 +12,14 @@
 
 import { DBOSClient } from "@dbos-inc/dbos-sdk";
 import type { SerializedError, SerializedEvent, SerializedTick } from "../runtime/index.js";
-import { STATUS_KEY, STREAM_KEY } from "./index.js";
+import { STATUS_KEY, STREAM_KEY } from "./recorder.js";
+import { errorOf, LIVE, statusOf, type DbosRunStatus } from "./status.js";
+export { statusOf, type DbosRunStatus } from "./status.js";
 import { TICK_STEP, ticksOf } from "./journal-read.js";
 import { loadPg, maskUrl, type PgPool } from "./pg.js";
-import { servedQueues, versionGapReason } from "./workers.js";
+import { servedQueues } from "./workers.js";
 
 /** A DBOS run's status as flowspec names it (`DbosRuntime.inspect`). */
-export type DbosRunStatus = "running" | "waiting" | "completed" | "failed" | "cancelled" | "timed_out";
 
 /** Postgres cannot be used at that URL (bad URL, unreachable, no DBOS system database there). One line, password masked. */
 export class PgUnavailableError extends Error {
@@ -65,8 +66,6 @@ export interface DbosRunDetail {
 /** What `get` found: a flowspec run, nothing, or a DBOS workflow that is not a flowspec run. */
 export type Lookup<T> = { readonly run: T } | { readonly missing: true } | { readonly foreign: string };
 
-/** Statuses DBOS keeps a live run in. */
-const LIVE = new Set(["PENDING", "ENQUEUED", "DELAYED"]);
 const PREFIX = "flowspec.";
 
 /** flowspec's statuses → the DBOS statuses a run in it can have (a prefilter; `statusOf` decides). */
@@ -79,44 +78,6 @@ const DBOS_STATUSES: Record<DbosRunStatus, string[]> = {
   timed_out: ["ERROR"],
 };
 
-interface StatusRow {
-  readonly status: string;
-  readonly error?: unknown;
-  readonly queueName?: string | null;
-  readonly recoveryAttempts?: number;
-}
-
-/**
- * A DBOS run's flowspec status and reason, as `DbosRuntime.inspect` reports it. `phase`: its
- * `flowspec.status` event (`"waiting"` once nothing is in flight or queued); `served`: the queues a
- * live worker dequeues (null when no worker ever registered, or not known).
- */
-export function statusOf(s: StatusRow, phase: string | null, served: ReadonlySet<string> | null): { status: DbosRunStatus; reason: string | null } {
-  if (s.status === "SUCCESS") return { status: "completed", reason: null };
-  if (s.status === "CANCELLED") return { status: "cancelled", reason: null };
-  if (s.status === "ERROR") {
-    const name = errorOf(s.error)?.name;
-    return { status: name === "WorkflowCancelledError" ? "cancelled" : name === "WorkflowTimeoutError" ? "timed_out" : "failed", reason: null };
-  }
-  if (s.status === "MAX_RECOVERY_ATTEMPTS_EXCEEDED") {
-    return { status: "failed", reason: `DBOS gave up recovering it after ${s.recoveryAttempts ?? "too many"} attempts (MAX_RECOVERY_ATTEMPTS_EXCEEDED)` };
-  }
-  if (LIVE.has(s.status)) {
-    const queue = s.queueName ?? null;
-    if (s.status !== "PENDING" && queue !== null && served !== null && !served.has(queue)) return { status: "waiting", reason: versionGapReason(queue) };
-    return phase === "waiting" ? { status: "waiting", reason: "waiting for an event from outside" } : { status: "running", reason: null };
-  }
-  return { status: "failed", reason: `unknown DBOS status ${s.status}` };
-}
-
-/** The run's error as flowspec serialized it (carried in the DBOS error's `flowspec` property), else DBOS's name and message. */
-function errorOf(error: unknown): { name: string; message: string } | null {
-  if (error === null || error === undefined) return null;
-  const carried = (error as { flowspec?: SerializedError }).flowspec;
-  if (carried !== undefined && carried !== null && typeof carried === "object" && typeof carried.name === "string") return { name: carried.name, message: String(carried.message) };
-  if (typeof error === "object") return { name: String((error as Error).name ?? "Error"), message: String((error as Error).message ?? "") };
-  return { name: "Error", message: String(error) };
-}
 
 /** `<prefix>.<Workflow>.<fingerprint>` → the fingerprint, for the run's own workflow only. */
 function fingerprintOfQueue(queue: string | null | undefined, workflow: string): string | null {

@@ -31,7 +31,9 @@ import { guardPgClients, loadPg, maskUrl, type PgPool } from "./pg.js";
 import { makeRecorder, STATUS_KEY, TICKS_TOPIC, type Envelope, type RunInput } from "./recorder.js";
 import { ResultPoller } from "./results.js";
 import { checkCaps, StepSlots } from "./step-slots.js";
-import { ensureWorkersTable, markWorkerDead, servedQueues, startLiveness, versionGapReason } from "./workers.js";
+import { recordVersions, servedVersions } from "./versions.js";
+import { LIVE, statusOf } from "./status.js";
+import { ensureWorkersTable, markWorkerDead, servedQueues, startLiveness } from "./workers.js";
 
 /** A run's status, and why it waits when it does (`inspect`). */
 export interface DbosRunInfo {
@@ -209,10 +211,18 @@ export class DbosRuntime implements WorkflowRuntime {
     });
     // DBOS requires application versions to be unique across the applications of one database.
     this.version = this.options.applicationVersion ?? (this.appName === "flowspec" ? FORMAT : `${FORMAT}.${this.appName}`);
-    const queues = [...this.flows.values()].map((f) => f.queue);
     const worker = this.options.worker !== false;
     try {
       await acquireMigrationLock(lock);
+      const pool = new pg.Pool({ connectionString: url, max: 4 });
+      pool.on("error", (e) => this.log.warn(`flowspec/dbos: pool: ${e.message}`)); // an idle client's error must not crash the process
+      this.pool = pool;
+      // Every process records its versions; a worker also serves the queues of earlier versions it can continue.
+      const versions = [...this.flows.values()].map((f) => ({ workflow: f.name, fingerprint: f.fingerprint, shape: f.shape, queue: f.queue }));
+      await recordVersions(pool, this.appName, versions);
+      const earlier = worker ? await servedVersions(pool, this.appName, versions) : [];
+      for (const e of earlier) this.log.info(`flowspec/dbos: this worker also serves runs of ${e.workflow} version ${e.fingerprint} (a compatible earlier version)`);
+      const queues = [...versions.map((v) => v.queue), ...earlier.map((e) => e.queue)];
       DBOS.setConfig({
         name: this.options.appName ?? "flowspec",
         systemDatabaseUrl: url,
@@ -222,9 +232,6 @@ export class DbosRuntime implements WorkflowRuntime {
         listenQueues: worker ? queues : [],
         systemDatabaseIdleTransactionTimeoutMs: this.options.idleTransactionTimeoutMs ?? 10_000,
       } as Parameters<typeof DBOS.setConfig>[0]);
-      const pool = new pg.Pool({ connectionString: url, max: 4 });
-      pool.on("error", (e) => this.log.warn(`flowspec/dbos: pool: ${e.message}`)); // an idle client's error must not crash the process
-      this.pool = pool;
       // A worker's heartbeat row exists before DBOS dequeues anything, so no run is ever on an
       // executor without a row. With liveness: false it heartbeats but never reaps.
       let liveness: Awaited<ReturnType<typeof startLiveness>> | null = null;
@@ -338,12 +345,14 @@ export class DbosRuntime implements WorkflowRuntime {
     const runId = options.runId ?? randomUUID();
     const def = workflowInfo(flow).definition;
     const name = def.name;
+    let at = Date.now();
     const ready = (async () => {
       if (options.ctx !== undefined) throw new Error(`DbosRuntime: run(…, { ctx }) is not supported; a DBOS run's context lives in its journal`);
       const reg = this.registered(flow);
       const start = startEventOf(def, input);
       if (!(start instanceof Event)) throw start;
-      const arg: RunInput = { v: 1, workflow: name, start: encodeEvent(start), at: Date.now() };
+      at = Date.now();
+      const arg: RunInput = { v: 1, workflow: name, start: encodeEvent(start), at };
       try {
         await DBOS.startWorkflow(reg.fn!, { workflowID: runId, queueName: reg.queue, workflowIDReusePolicy: "reject" } as Parameters<typeof DBOS.startWorkflow>[1])(arg);
       } catch (error) {
@@ -351,7 +360,18 @@ export class DbosRuntime implements WorkflowRuntime {
         throw error;
       }
     })();
-    return DbosHandler.of(this, flow, runId, ready, "running");
+    const timeout = workflowInfo(flow).timeout;
+    const deadline = ready.then(() => (timeout === null ? null : at + timeout * 1000)).catch(() => null);
+    return DbosHandler.of(this, flow, runId, ready, "running", deadline);
+  }
+
+  /** When a run's timeout ends (epoch ms): its enqueue time (`RunInput.at`) plus the workflow's timeout; null when unknown or none. */
+  private async deadlineOf(flow: AnyFlow, runId: string): Promise<number | null> {
+    const timeout = workflowInfo(flow).timeout;
+    if (timeout === null) return null;
+    const status = await DBOS.getWorkflowStatus(runId).catch(() => null);
+    const at = (status?.input?.[0] as RunInput | undefined)?.at;
+    return typeof at === "number" ? at + timeout * 1000 : null;
   }
 
   /**
@@ -371,14 +391,14 @@ export class DbosRuntime implements WorkflowRuntime {
       }
       return (await this.status(runId)) ?? "running";
     })();
-    return DbosHandler.of(this, flow, runId, ready, null);
+    return DbosHandler.of(this, flow, runId, ready, null, ready.then(() => this.deadlineOf(flow, runId)).catch(() => null));
   }
 
   /** Every unfinished run of this workflow (recovery already runs them; this attaches). */
   async resumeAll(flow: AnyFlow): Promise<DbosHandler<any, any>[] & { readonly skipped: readonly { runId: string; error: Error }[] }> {
     const reg = this.registered(flow);
     const rows = await DBOS.listWorkflows({ workflowName: `flowspec.${reg.name}`, status: ["PENDING", "ENQUEUED"] } as Parameters<typeof DBOS.listWorkflows>[0]);
-    const handlers = rows.map((r) => DbosHandler.of(this, flow, r.workflowID, Promise.resolve(), "running"));
+    const handlers = rows.map((r) => DbosHandler.of(this, flow, r.workflowID, Promise.resolve(), "running", this.deadlineOf(flow, r.workflowID)));
     return Object.assign(handlers, { skipped: [] as { runId: string; error: Error }[] });
   }
 
@@ -425,20 +445,10 @@ export class DbosRuntime implements WorkflowRuntime {
   async inspect(runId: string): Promise<DbosRunInfo | null> {
     const s = await DBOS.getWorkflowStatus(runId);
     if (s === null) return null;
-    if (s.status === "SUCCESS") return { status: "completed", reason: null };
-    if (s.status === "CANCELLED") return { status: "cancelled", reason: null };
-    if (s.status === "ERROR") {
-      const name = (s.error as { name?: string } | undefined)?.name;
-      return { status: name === "WorkflowCancelledError" ? "cancelled" : name === "WorkflowTimeoutError" ? "timed_out" : "failed", reason: null };
-    }
-    if (s.status === "PENDING" || s.status === "ENQUEUED") {
-      if (s.status === "ENQUEUED" && s.queueName !== undefined && s.queueName !== null && this.pool !== null) {
-        const served = await servedQueues(this.pool, [s.queueName]);
-        if (served !== null && !served.has(s.queueName)) return { status: "waiting", reason: versionGapReason(s.queueName) };
-      }
-      const w = await DBOS.getEvent<string>(runId, STATUS_KEY, { timeoutSeconds: 0 }).catch(() => null);
-      return w === "waiting" ? { status: "waiting", reason: "waiting for an event from outside" } : { status: "running", reason: null };
-    }
-    return { status: "failed", reason: null };
+    const queue = s.status === "ENQUEUED" ? (s.queueName ?? null) : null;
+    const served = queue !== null && this.pool !== null ? await servedQueues(this.pool, [queue]) : null;
+    const phase = LIVE.has(s.status) ? await DBOS.getEvent<string>(runId, STATUS_KEY, { timeoutSeconds: 0 }).catch(() => null) : null;
+    return statusOf(s, phase, served);
   }
+
 }

@@ -40,7 +40,7 @@ export { UnjournalableError, asError, describeThrown } from "./thrown.js";
 
 // Events, errors and the codecs.
 export { Event, StopEvent, eventClassOf, type EventClass, type EventKind } from "./event.js";
-export { WorkflowCancelledError, WorkflowRuntimeError, WorkflowValidationError, JournalMismatchError } from "./errors.js";
+export { WorkflowCancelledError, WorkflowRuntimeError, WorkflowTimeoutError, WorkflowValidationError, JournalMismatchError } from "./errors.js";
 export { startEventOf } from "./event-codec.js";
 export { encodeTick, decodeTick, encodeEvent, decodeEvent, encodeError, decodeError, encodeStatePatch, type SerializedTick, type SerializedError } from "./tick-codec.js";
 export type { SerializedEvent, ContextJSON } from "./serialize.js";

@@ -138,9 +138,11 @@ export class ServedRun {
   }
 }
 
-/** The server's runs by handler id, with bounded retention of finished ones. */
+/** The server's runs by handler id, with bounded retention of finished ones (oldest finished evicted first). */
 export class RunTable {
   readonly #runs = new Map<string, ServedRun>();
+  /** Finished runs, oldest first. */
+  readonly #finished = new Set<ServedRun>();
 
   constructor(private readonly retention: number) {}
 
@@ -148,34 +150,30 @@ export class RunTable {
     return this.#runs.get(handlerId);
   }
 
-  /** Adds (or replaces, for a reused handler id) a run; evicts the oldest finished runs beyond retention once it ends. */
+  /** Adds (or replaces, for a reused handler id) a run; once it ends, the oldest finished runs beyond retention are evicted. */
   add(run: ServedRun): void {
+    const old = this.#runs.get(run.handlerId);
+    if (old !== undefined) this.#finished.delete(old);
     this.#runs.delete(run.handlerId);
     this.#runs.set(run.handlerId, run);
-    void run.settled.then(() => this.#evict());
+    void run.settled.then(() => {
+      if (this.#runs.get(run.handlerId) !== run) return; // replaced or deleted meanwhile
+      this.#finished.add(run);
+      for (const oldest of this.#finished) {
+        if (this.#finished.size <= this.retention) break;
+        this.#finished.delete(oldest);
+        if (this.#runs.get(oldest.handlerId) === oldest) this.#runs.delete(oldest.handlerId);
+      }
+    });
   }
 
   delete(handlerId: string): boolean {
+    const run = this.#runs.get(handlerId);
+    if (run !== undefined) this.#finished.delete(run);
     return this.#runs.delete(handlerId);
   }
 
   all(): ServedRun[] {
     return [...this.#runs.values()];
-  }
-
-  get size(): number {
-    return this.#runs.size;
-  }
-
-  #evict(): void {
-    let finished = 0;
-    for (const run of this.#runs.values()) if (run.ended) finished++;
-    for (const [id, run] of this.#runs) {
-      if (finished <= this.retention) break;
-      if (run.ended) {
-        this.#runs.delete(id);
-        finished--;
-      }
-    }
   }
 }

@@ -9,6 +9,7 @@ import { checkModel } from "../../compiler/checks/index.js";
 import { loadYaml } from "../../compiler/load.js";
 import { checkSchema } from "../../compiler/schema-check.js";
 import { growthExponent, medianMs, syntheticSpec } from "../synthetic-spec.js";
+import { summarize } from "../report.js";
 
 interface Point {
   size: number;
@@ -50,3 +51,6 @@ for (const p of points) {
 const exponent = (pick: (p: Point) => number) => growthExponent(points.map((p) => ({ size: p.size, ms: pick(p) }))).toFixed(2);
 console.log(`growth exponent (log-log slope, 1.00 = linear): total ${exponent((p) => p.total)}, yaml ${exponent((p) => p.yaml)}, rest ${exponent((p) => p.rest)}`);
 console.log(`4,000 steps: ${points.at(-1)!.total.toFixed(0)} ms in all (goal < 300 ms), ${points.at(-1)!.rest.toFixed(0)} ms after parsing`);
+const largest = points.at(-1)!;
+const linear = base.total * (largest.size / base.size);
+summarize({ bench: "check", figure: `analyze, ${largest.size.toLocaleString("en-US")} steps`, ours: `${largest.total.toFixed(0)} ms`, against: `linear from ${base.size} steps ${linear.toFixed(0)} ms`, ratio: largest.total / linear, goal: "≤ 1.25× (and < 300 ms)", met: largest.total / linear <= 1.25 && largest.total < 300 });

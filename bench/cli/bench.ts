@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { summarize } from "../report.js";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const { values } = parseArgs({ options: { runs: { type: "string", default: "30" }, bin: { type: "string" } } });
@@ -45,3 +46,5 @@ cases.forEach((c, i) => {
   const m = median(times[i]!);
   console.log(`${c.name.padEnd(32)}  ${m.toFixed(1).padStart(9)}  ${Math.min(...times[i]!).toFixed(1).padStart(7)}  ${(m / base).toFixed(2).padStart(11)}`);
 });
+const check = median(times[2]!);
+summarize({ bench: "cli", figure: "flowspec check: start to exit", ours: `${check.toFixed(0)} ms`, against: `bare node ${base.toFixed(0)} ms`, ratio: check / base, goal: "≤ 2×", met: check / base <= 2 });

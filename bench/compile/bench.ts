@@ -12,6 +12,7 @@ import { analyze } from "../../compiler/analyze.js";
 import { compile } from "../../compiler/compile.js";
 import { emitModule } from "../../compiler/emit/index.js";
 import { growthExponent, syntheticSpec } from "../synthetic-spec.js";
+import { summarize } from "../report.js";
 
 const SIZES = [250, 500, 1000, 2000, 4000];
 
@@ -74,6 +75,9 @@ function main(): void {
   const emitSlope = growthExponent(rows.map((row) => ({ size: row.steps, ms: row.emit })));
   const largest = rows[rows.length - 1]!;
   process.stdout.write(`growth exponent (log-log slope): compile ${slope.toFixed(2)}, emit alone ${emitSlope.toFixed(2)}\n`);
+  const first = rows[0]!;
+  const linear = first.compile * (largest.steps / first.steps);
+  summarize({ bench: "compile", figure: `compile, ${largest.steps.toLocaleString("en-US")} steps`, ours: `${largest.compile.toFixed(0)} ms`, against: `linear from ${first.steps} steps ${linear.toFixed(0)} ms`, ratio: largest.compile / linear, goal: "≤ 1.25× (and < 1 s)", met: largest.compile / linear <= 1.25 && largest.compile < 1000 });
   process.stdout.write(
     `goals: ${largest.steps} steps < 1000 ms: ${largest.compile < 1000 ? "met" : "MISSED"} (${largest.compile.toFixed(0)} ms); exponent < 1.2: ${slope < 1.2 ? "met" : "MISSED"}\n`,
   );

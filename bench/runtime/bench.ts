@@ -22,6 +22,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { baseline, baselineZod, flowspec, workflowCore, workflowCoreDocumented, type Run } from "./engines.js";
 import { memory } from "./flows.js";
+import { summarize } from "../report.js";
 
 const ENGINES: Record<string, Record<string, Run>> = {
   flowspec,
@@ -161,6 +162,18 @@ function parent(only: string[], scenarios: string[], baseline: string | undefine
     const before = get(BASELINE);
     if (ours !== undefined && before !== undefined) goals.push(`this build vs baseline: ${(((ours - before) / before) * 100).toFixed(1)}%`);
     if (goals.length > 0) console.log(`  ${goals.join("; ")}`);
+    const short = label.split(",")[0];
+    const perSecond = (eps: number) => `${(eps / 1e6).toFixed(2)}M ev/s`;
+    if (ours !== undefined && hand !== undefined) {
+      summarize({ bench: "runtime", figure: `${short}: hand-written ÷ flowspec`, ours: perSecond(ours), against: `hand-written loop ${perSecond(hand)}`, ratio: hand / ours, goal: "≤ 3×", met: hand / ours <= 3 });
+    }
+    const zod = get("hand-written + zod");
+    if (ours !== undefined && zod !== undefined) {
+      summarize({ bench: "runtime", figure: `${short}: zod loop ÷ flowspec`, ours: perSecond(ours), against: `hand-written + zod ${perSecond(zod)}`, ratio: zod / ours, goal: "≤ 1.5×", met: zod / ours <= 1.5 });
+    }
+    if (ours !== undefined && wc !== undefined) {
+      summarize({ bench: "runtime", figure: `${short}: flowspec ÷ workflow-core`, ours: perSecond(ours), against: `workflow-core ${perSecond(wc)}`, ratio: ours / wc, goal: "≥ 10×", met: ours / wc >= 10 });
+    }
     for (const engine of engines) if (NOTES[engine]?.[scenario]) console.log(`  Note: ${NOTES[engine]![scenario]}`);
     console.log("");
   }

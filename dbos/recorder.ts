@@ -18,6 +18,8 @@ import { decodeEvent, decodeTick, encodeError, encodeEvent, encodeTick, toDbosEr
 export const TICKS_TOPIC = "flowspec.tick";
 export const STREAM_KEY = "flowspec.stream";
 export const STATUS_KEY = "flowspec.status";
+/** The id of an outside event the run's last `recv` took after the run ended (so it was never delivered). */
+export const UNDELIVERED_KEY = "flowspec.undelivered";
 const DAY_S = 86_400;
 
 /** The DBOS workflow's argument. */
@@ -48,7 +50,7 @@ export type StepGate = (signal: AbortSignal) => Promise<void>;
 
 /** A message on a run's `flowspec.tick` topic. */
 export type Envelope =
-  | { readonly v: 1; readonly kind: "external"; readonly event: { type: string; data: Record<string, unknown> }; readonly target: string | null }
+  | { readonly v: 1; readonly kind: "external"; readonly event: { type: string; data: Record<string, unknown> }; readonly target: string | null; readonly id?: string }
   | { readonly v: 1; readonly kind: "cancel" }
   | { readonly v: 1; readonly kind: "close" }
   | { readonly v: 1; readonly kind: "rearm" };
@@ -300,6 +302,10 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       // Release the armed recv with a recorded self-send, so no recv outlives the run.
       await DBOS.send(runId, { v: 1, kind: "close" } satisfies Envelope, TICKS_TOPIC);
       await recvP;
+      // The last recv took an outside event instead of the close: the run ended without it. Say so,
+      // so its sender (who checks after the run ended) throws instead of losing it silently.
+      const last = slot as Envelope | null;
+      if (last?.v === 1 && last.kind === "external" && typeof last.id === "string") await DBOS.setEvent(UNDELIVERED_KEY, last.id);
       await DBOS.closeStream(STREAM_KEY);
     } finally {
       // No step body starts once the run is no longer recorded here (it ended, was cancelled, or this

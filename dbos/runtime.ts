@@ -28,7 +28,7 @@ import type { StepGate } from "./recorder.js";
 import { acquireMigrationLock, connectLaunchLock } from "./launch-lock.js";
 import { quietLogger, type DbosLogger, type DbosRuntimeOptions } from "./options.js";
 import { guardPgClients, loadPg, maskUrl, type PgPool } from "./pg.js";
-import { makeRecorder, STATUS_KEY, TICKS_TOPIC, type Envelope, type RunInput } from "./recorder.js";
+import { makeRecorder, STATUS_KEY, TICKS_TOPIC, UNDELIVERED_KEY, type Envelope, type RunInput } from "./recorder.js";
 import { ResultPoller } from "./results.js";
 import { checkCaps, StepSlots } from "./step-slots.js";
 import { recordVersions, servedVersions } from "./versions.js";
@@ -63,6 +63,8 @@ export function isDbosFlow(flow: object): boolean {
 }
 
 const FORMAT = "flowspec-dbos-1";
+
+const FINISHED: ReadonlySet<ContextStatus> = new Set(["completed", "failed", "timed_out"]);
 
 /** Whether a DBOS error is the one named `name` (by class name, or by message for older SDKs). */
 function isDbosError(error: unknown, name: string, message: RegExp): boolean {
@@ -415,10 +417,31 @@ export class DbosRuntime implements WorkflowRuntime {
       // As in memory: an event sent to a finished run is refused (a cancelled run keeps it for its resume).
       const status = await this.status(runId);
       if (status === null) throw new RunNotFoundError(runId, workflow);
-      if (status === "completed" || status === "failed" || status === "timed_out") throw finishedError(workflow, runId, status);
+      if (FINISHED.has(status)) throw finishedError(workflow, runId, status);
+      return this.sendExternal(runId, workflow, envelope);
     }
+    await this.dbosSend(runId, workflow, envelope);
+  }
+
+  /**
+   * @internal An outside event's message, and the check that it reached the run: the run may end
+   * between the status check and the send. Then the message was never consumed, or the run's last
+   * `recv` took it without delivering it (the recorder names it in `flowspec.undelivered`): either
+   * way this throws, as in memory, instead of dropping it silently.
+   */
+  async sendExternal(runId: string, workflow: string, envelope: Envelope & { kind: "external" }): Promise<void> {
+    const id = randomUUID();
+    await this.dbosSend(runId, workflow, { ...envelope, id }, id);
+    const status = await this.status(runId);
+    if (status === null || !FINISHED.has(status) || this.pool === null) return;
+    const { rows } = await this.pool.query(`UPDATE dbos.notifications SET consumed = true WHERE message_uuid = $1 AND consumed = false RETURNING 1`, [`${id}::${runId}`]);
+    const undelivered = rows.length > 0 || (await DBOS.getEvent<string>(runId, UNDELIVERED_KEY, { timeoutSeconds: 0 }).catch(() => null)) === id;
+    if (undelivered) throw finishedError(workflow, runId, status);
+  }
+
+  private async dbosSend(runId: string, workflow: string, envelope: Envelope, idempotencyKey?: string): Promise<void> {
     try {
-      await DBOS.send(runId, envelope, TICKS_TOPIC);
+      await DBOS.send(runId, envelope, TICKS_TOPIC, idempotencyKey);
     } catch (error) {
       if (isDbosError(error, "DBOSNonExistentWorkflowError", /does not exist|non-?existent/i)) {
         throw new RunNotFoundError(runId, workflow);

@@ -81,6 +81,9 @@ describe.skipIf(problem !== null)("flowspec/dbos semantics (Postgres, child proc
     expect(out.unaccepted.error).toMatchObject({ name: "WorkflowRuntimeError", message: expect.stringContaining("no step that accepts LoopEvent") });
     expect(out.unaccepted.error.message).toContain("HumanResponseEvent");
     expect(out.finished.error).toMatchObject({ name: "WorkflowRuntimeError", message: expect.stringMatching(/"msg-done" has completed/) });
+    expect(out.raced.error).toMatchObject({ name: "WorkflowRuntimeError", message: expect.stringMatching(/"msg-done" has completed/) });
+    // Its message is not left in the run's inbox as if it had been taken.
+    expect(await sql(db.url, `SELECT 1 FROM dbos.notifications WHERE destination_uuid = 'msg-done' AND consumed = false`)).toEqual([]);
     expect(out.cancelled.error).toMatchObject({ name: "WorkflowCancelledError" });
     expect(out.cancelledStatus).toBe("cancelled");
     expect(out.resumed.value).toEqual({ answer: "after the cancel", by: expect.any(String) });
@@ -211,33 +214,6 @@ describe.skipIf(problem !== null)("flowspec/dbos version gap and deadlines (Post
     expect(logged.reduce((a, b) => a + b, 0)).toBe(1);
   }, 90_000);
 
-  it("a run no worker of its version ever takes still times out in the process that awaits it, naming the version gap", async () => {
-    const c = start("client.ts", { FLOWSPEC_MODE: "gap", FLOWSPEC_RUN_ID: "gap-2", FLOWSPEC_CLIENT_TIMEOUT: "2" });
-    await c.waitFor((m) => m.type === "gap", 40_000);
-    const { out } = await c.waitFor((m) => m.type === "done", 40_000);
-    expect(out.result.error).toMatchObject({ name: "WorkflowTimeoutError", ctor: "WorkflowTimeoutError" });
-    expect(out.result.error.message).toMatch(/run "gap-2" timed out after 2s waiting for a worker of version [0-9a-f]{16}/);
-    expect(out.final).toBe("waiting"); // in Postgres it is still queued; a worker of its version would time it out at once
-  }, 60_000);
-
-  it("a worker serves the runs of an earlier version it can continue (no old workers needed); one of a breaking version waits for its own", async () => {
-    const ok = start("old-client.ts", { FLOWSPEC_VARIANT: "compatible", FLOWSPEC_RUN_ID: "old-ok" });
-    const bad = start("old-client.ts", { FLOWSPEC_VARIANT: "breaking", FLOWSPEC_RUN_ID: "old-bad" });
-    await ok.waitFor((m) => m.type === "enqueued", 60_000);
-    await bad.waitFor((m) => m.type === "enqueued", 60_000);
-    const w = start("worker.ts", { FLOWSPEC_WHO: "v2", FLOWSPEC_FLOWS: "loop", FLOWSPEC_LOG_TIME: "1" });
-    await w.waitFor((m) => m.type === "ready", 60_000);
-    // The compatible run is dequeued and runs on the new worker: step_two (after three loops) starts.
-    await pollUntil(() => sideEffects().some((e) => e.runId === "old-ok" && e.what === "two"));
-    bad.send({ type: "inspect" });
-    const { info } = await bad.waitFor((m) => m.type === "info", 20_000);
-    expect(info).toMatchObject({ status: "waiting" });
-    expect(info.reason).toMatch(/^waiting for a worker of version [0-9a-f]{16}$/);
-    expect(sideEffects().filter((e) => e.runId === "old-bad").length).toBe(0);
-    expect(w.stderr()).toMatch(/also serves runs of LoopFlow version [0-9a-f]{16} \(a compatible earlier version\)/);
-    expect(w.stderr().match(/also serves runs of LoopFlow/g)?.length).toBe(1);
-  }, 120_000);
-
   it("the run deadline is absolute: a run recovered after its deadline times out at once, without running its step again", async () => {
     const c = start("client.ts", { FLOWSPEC_MODE: "deadline", FLOWSPEC_RUN_ID: "deadline-1" });
     await c.waitFor((m) => m.type === "enqueued", 30_000);
@@ -254,4 +230,29 @@ describe.skipIf(problem !== null)("flowspec/dbos version gap and deadlines (Post
     // Recovered past its deadline, the run did not dispatch step_two again.
     expect(sideEffects().filter((e) => e.runId === "deadline-1" && e.what === "two").map((e) => e.who)).toEqual(["d1"]);
   }, 90_000);
+
+  it("a worker serves the runs of an earlier version it can continue (no old workers needed); one of a breaking version waits for its own, and times out in the process awaiting it", async () => {
+    const ok = start("old-client.ts", { FLOWSPEC_VARIANT: "compatible", FLOWSPEC_RUN_ID: "old-ok" });
+    const bad = start("old-client.ts", { FLOWSPEC_VARIANT: "breaking", FLOWSPEC_RUN_ID: "old-bad", FLOWSPEC_CLIENT_TIMEOUT: "4" });
+    await ok.waitFor((m) => m.type === "enqueued", 60_000);
+    await bad.waitFor((m) => m.type === "enqueued", 60_000);
+    const w = start("worker.ts", { FLOWSPEC_WHO: "v2", FLOWSPEC_FLOWS: "loop", FLOWSPEC_LOG_TIME: "1" });
+    await w.waitFor((m) => m.type === "ready", 60_000);
+    // The compatible run is dequeued and runs on the new worker: step_two (after three loops) starts.
+    await pollUntil(() => sideEffects().some((e) => e.runId === "old-ok" && e.what === "two"));
+    expect(sideEffects().filter((e) => e.runId === "old-ok" && e.what === "two").map((e) => e.who)).toEqual(["v2"]);
+    expect(w.stderr()).toMatch(/also serves runs of LoopFlow version [0-9a-f]{16} \(a compatible earlier version\)/);
+    expect(w.stderr().match(/also serves runs of LoopFlow/g)?.length).toBe(1);
+    // The breaking one is left to a worker of its version, which never comes: it waits, then its
+    // handler rejects past its deadline, naming the gap. In Postgres it stays queued.
+    bad.send({ type: "inspect" });
+    const { info } = await bad.waitFor((m) => m.type === "info", 20_000);
+    expect(info).toMatchObject({ status: "waiting" });
+    expect(info.reason).toMatch(/^waiting for a worker of version [0-9a-f]{16}$/);
+    const { out } = await bad.waitFor((m) => m.type === "done", 40_000);
+    expect(out.result.error).toMatchObject({ name: "WorkflowTimeoutError" });
+    expect(out.result.error.message).toMatch(/run "old-bad" timed out after 4s waiting for a worker of version [0-9a-f]{16}/);
+    expect(out.final).toBe("waiting");
+    expect(sideEffects().filter((e) => e.runId === "old-bad").length).toBe(0);
+  }, 120_000);
 });

@@ -7,6 +7,7 @@ export default defineConfig({
       "flowspec/runtime/backend": fileURLToPath(new URL("./runtime/backend.ts", import.meta.url)),
       "flowspec/runtime": fileURLToPath(new URL("./runtime/index.ts", import.meta.url)),
       "flowspec/compiler": fileURLToPath(new URL("./compiler/index.ts", import.meta.url)),
+      "flowspec/client": fileURLToPath(new URL("./client/index.ts", import.meta.url)),
     },
   },
   test: {

@@ -30,6 +30,11 @@ export interface BuildOptions {
   cwd?: string;
   /** Write nothing; report outputs that are missing or differ (`build --check`, the CI drift check). */
   check?: boolean;
+  /**
+   * Also write each spec's typed HTTP client beside its output (`generated/joke.client.ts`), for
+   * workflows served by flowspec/server (`build --client`). With `check`, it is compared too.
+   */
+  client?: boolean;
 }
 
 export interface BuildOneOptions extends Omit<BuildOptions, "out"> {
@@ -56,20 +61,26 @@ export interface BuildOneResult<Status extends string = BuildStatus> {
  */
 export async function buildOne(file: SpecFile, options: BuildOneOptions): Promise<BuildOneResult<BuildStatus>> {
   const compiled = await compileOne(file, options);
-  const { contents, existing, outputPath, ...result } = compiled;
+  const { contents, existing, outputPath, client, ...result } = compiled;
   if (contents === undefined) return { ...result, status: "error" };
-  if (existing === contents) return { ...result, status: "unchanged" };
-  await assertInsideOutput(outputPath, resolve(options.cwd ?? process.cwd(), options.outDir), options.cwd);
-  await writeFileAtomic(outputPath, contents);
-  return { ...result, status: "written" };
+  const outDir = resolve(options.cwd ?? process.cwd(), options.outDir);
+  let written = false;
+  for (const out of [{ path: outputPath, contents, existing }, ...(client === undefined ? [] : [client])]) {
+    if (out.existing === out.contents) continue;
+    await assertInsideOutput(out.path, outDir, options.cwd);
+    await writeFileAtomic(out.path, out.contents);
+    written = true;
+  }
+  return { ...result, status: written ? "written" : "unchanged" };
 }
 
 /** Compiles one spec and compares what it would write with the output on disk; writes nothing. */
 export async function checkOne(file: SpecFile, options: BuildOneOptions): Promise<BuildOneResult<CheckStatus>> {
-  const { contents, existing, outputPath: _, ...result } = await compileOne(file, options);
+  const { contents, existing, outputPath: _, client, ...result } = await compileOne(file, options);
   if (contents === undefined) return { ...result, status: "error" };
-  if (existing === contents) return { ...result, status: "unchanged" };
-  return { ...result, status: existing === undefined ? "missing" : "stale" };
+  if (existing === undefined || (client !== undefined && client.existing === undefined)) return { ...result, status: "missing" };
+  if (existing !== contents || (client !== undefined && client.existing !== client.contents)) return { ...result, status: "stale" };
+  return { ...result, status: "unchanged" };
 }
 
 interface Compiled extends Omit<BuildOneResult, "status"> {
@@ -78,6 +89,8 @@ interface Compiled extends Omit<BuildOneResult, "status"> {
   contents?: string;
   /** The output on disk; undefined when there is none. */
   existing?: string;
+  /** With `client`: the client module's path, new contents and what is on disk. */
+  client?: { path: string; contents: string; existing: string | undefined };
 }
 
 async function compileOne(file: SpecFile, options: BuildOneOptions): Promise<Compiled> {
@@ -91,16 +104,22 @@ async function compileOne(file: SpecFile, options: BuildOneOptions): Promise<Com
     // Both relative to cwd, or both absolute: relative imports are computed between the two.
     outPath: isAbsolute(file.display) ? toSlashes(outputPath) : toSlashes(relative(cwd, outputPath)),
     ...(options.runtimeImport === undefined ? {} : { runtimeImport: options.runtimeImport }),
+    ...(options.client ? { client: true } : {}),
   };
   const { diagnostics, files } = compile(source, compileOptions);
   const compiled: Compiled = { spec: file.display, output: displayPath(outputPath, cwd), diagnostics, source, outputPath };
   const contents = files[0]?.contents;
   if (contents === undefined) return compiled;
-  const existing = await readFile(outputPath, "utf8").catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return undefined;
-    throw error;
-  });
-  return { ...compiled, contents, ...(existing === undefined ? {} : { existing }) };
+  const onDisk = (path: string) =>
+    readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return undefined;
+      throw error;
+    });
+  const existing = await onDisk(outputPath);
+  const clientContents = files[1]?.contents;
+  const clientPath = outputPath.replace(/\.ts$/, "") + ".client.ts";
+  const client = clientContents === undefined ? undefined : { path: clientPath, contents: clientContents, existing: await onDisk(clientPath) };
+  return { ...compiled, contents, ...(existing === undefined ? {} : { existing }), ...(client === undefined ? {} : { client }) };
 }
 
 /** `generated/a/joke.ts` for `specs/a/joke.yaml` found under `specs` (absolute when `outDir` is). */

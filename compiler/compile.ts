@@ -4,6 +4,7 @@
 import { analyze } from "./analyze.js";
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { emitModule, EmitError } from "./emit/index.js";
+import { clientPathFor, emitClientModule } from "./emit/client-module.js";
 import { defaultOutPath } from "./emit/module-path.js";
 import { normalizeSlashes } from "./paths.js";
 
@@ -18,6 +19,11 @@ export interface CompileOptions {
   projectRoot?: string;
   /** The module generated code imports the runtime from. Default `flowspec/runtime`. */
   runtimeImport?: string;
+  /**
+   * Also emit `<out>.client.ts`, a typed HTTP client for the workflow served by flowspec/server
+   * (second in `files`). Browser-safe: it imports only types from the workflow's module.
+   */
+  client?: boolean;
 }
 
 export interface OutputFile {
@@ -49,7 +55,13 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
       outPath,
       runtimeImport: options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
     });
-    return { diagnostics, files: [{ path: outPath, contents }] };
+    const files = [{ path: outPath, contents }];
+    if (options.client) {
+      const runtimeImport = options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT;
+      const client = emitClientModule(model, { ...(options.path === undefined ? {} : { specPath: options.path }), outPath, runtimeImport });
+      files.push({ path: clientPathFor(outPath), contents: client });
+    }
+    return { diagnostics, files };
   } catch (error) {
     if (!(error instanceof EmitError)) throw error;
     // The checks missed something the emitter will not write: report it where it is, emit nothing.

@@ -21,6 +21,8 @@ export interface ProjectOptions {
   runtimeImport?: string;
   /** Base of relative paths (default `process.cwd()`). */
   cwd?: string;
+  /** Also write each spec's typed HTTP client, `<output>.client.ts` (`build --client`). */
+  client?: boolean;
 }
 
 /** What `update` did for one changed path. */
@@ -42,6 +44,7 @@ export class Project {
   readonly roots: readonly string[];
   private readonly paths: readonly string[];
   private readonly runtimeImport: string | undefined;
+  private readonly client: boolean;
   private readonly specs = new Map<string, SpecFile>();
   /** Output → the specs that would write it, in the order they appeared; the first one owns it. */
   private readonly claims = new Map<string, string[]>();
@@ -52,6 +55,7 @@ export class Project {
     this.paths = paths.length > 0 ? [...paths] : [DEFAULT_SPEC_DIR];
     this.roots = this.paths.map((path) => resolve(this.cwd, path));
     this.runtimeImport = options.runtimeImport;
+    this.client = options.client ?? false;
   }
 
   /**
@@ -180,6 +184,12 @@ export class Project {
     for (const [output, [owner, other]] of this.claims) {
       if (other !== undefined) throw this.collision(this.specs.get(owner!)!, this.specs.get(other)!, output);
     }
+    if (!this.client) return;
+    // With --client, `a.yaml` also writes `a.client.ts`: the output of a spec named `a.client.yaml`.
+    for (const [output, [owner]] of this.claims) {
+      const clientOwner = this.claims.get(output.replace(/\.client\.ts$/, ".ts"));
+      if (output.endsWith(".client.ts") && clientOwner !== undefined) throw this.collision(this.specs.get(clientOwner[0]!)!, this.specs.get(owner!)!, output);
+    }
   }
 
   private collision(owner: SpecFile, other: SpecFile, output: string): FileAccessError {
@@ -187,6 +197,6 @@ export class Project {
   }
 
   private buildOptions() {
-    return { outDir: this.outDir, cwd: this.cwd, ...(this.runtimeImport === undefined ? {} : { runtimeImport: this.runtimeImport }) };
+    return { outDir: this.outDir, cwd: this.cwd, ...(this.runtimeImport === undefined ? {} : { runtimeImport: this.runtimeImport }), ...(this.client ? { client: true } : {}) };
   }
 }

@@ -9,11 +9,13 @@ import { formatDiagnostic } from "../format.js";
 import { parseArgs } from "./args.js";
 import { UsageError, type Command, type CommandIO } from "./types.js";
 
-const BUILD_USAGE = `usage: flowspec build [paths...] [--out DIR] [--runtime-import SPEC] [--watch | --check]
+const BUILD_USAGE = `usage: flowspec build [paths...] [--out DIR] [--runtime-import SPEC] [--client] [--watch | --check]
 
 Compiles every spec under paths (default specs) into --out (default generated), mirroring folders:
 specs/a/joke.yaml becomes generated/a/joke.ts. Outputs whose content is unchanged are not rewritten.
   --runtime-import SPEC  module the generated code imports the runtime from (default flowspec/runtime)
+  --client               also write each spec's typed HTTP client (generated/joke.client.ts) for
+                         workflows served by flowspec/server; browser-safe
   --check                write nothing; exit 1 when an output is missing or out of date
   --watch                keep running and rebuild specs as they change (same as flowspec watch)
 `;
@@ -24,6 +26,7 @@ export const buildCommand: Command = async (args, io) => {
       out: { type: "string", short: "o", default: DEFAULT_OUT_DIR },
       "runtime-import": { type: "string" },
       check: { type: "boolean" },
+      client: { type: "boolean" },
       watch: { type: "boolean", short: "w" },
       help: { type: "boolean", short: "h" },
     },
@@ -34,6 +37,7 @@ export const buildCommand: Command = async (args, io) => {
   }
   if (flags.watch) {
     if (flags.check) throw new UsageError("options '--watch' and '--check' cannot be combined");
+    if (flags.client) throw new UsageError("option '--client' is not supported with '--watch' yet");
     // `build --watch` is `watch`: the watch command takes the same arguments (and ignores --watch).
     const { watchCommand } = await import("./watch.js");
     return watchCommand(args, io);
@@ -41,7 +45,7 @@ export const buildCommand: Command = async (args, io) => {
 
   let result: BuildResult;
   try {
-    result = await build(positionals, { out: flags.out, runtimeImport: flags["runtime-import"], cwd: io.cwd, check: flags.check });
+    result = await build(positionals, { out: flags.out, runtimeImport: flags["runtime-import"], cwd: io.cwd, check: flags.check, client: flags.client });
   } catch (error) {
     const message = error instanceof FileAccessError ? error.message : ioFailure(error);
     if (message === undefined) throw error;

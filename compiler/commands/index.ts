@@ -16,7 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 
 export const USAGE = `usage:
   flowspec check [paths...] [--format text|json]
-  flowspec build [paths...] [--out DIR] [--runtime-import SPEC] [--watch | --check]
+  flowspec build [paths...] [--out DIR] [--runtime-import SPEC] [--client] [--watch | --check]
   flowspec watch [paths...] [--out DIR] [--runtime-import SPEC]
   flowspec graph <spec> [--format mermaid|dot]
   flowspec init [name]

@@ -41,7 +41,7 @@ describe("npm pack", () => {
   test("ships no tests, benchmarks, sources, specs or generated examples", () => {
     const unwanted = files.filter(
       (f) =>
-        /^(tests|bench|specs|generated|examples|scripts|compiler|runtime|sqlite|dbos|server)\//.test(f) ||
+        /^(tests|bench|specs|generated|examples|scripts|compiler|runtime|sqlite|dbos|server|client)\//.test(f) ||
         /^dist\/(tests|bench|specs|generated|examples)\//.test(f) ||
         (f.endsWith(".ts") && !f.endsWith(".d.ts")) ||
         /\.(tsbuildinfo|db|tgz)$/.test(f),

@@ -5,7 +5,7 @@
 
 import type { FieldModel, SpecModel } from "./model.js";
 import { formatType } from "./type-grammar.js";
-import { composeShape, type FieldShape, type FieldShapes, type WorkflowShape } from "../runtime/backend.js";
+import { composeShape, type FieldShape, type FieldShapes, type WorkflowShape } from "../runtime/shape.js";
 
 /** A field as a run's data depends on it. */
 export function fieldShape(field: FieldModel): FieldShape {

@@ -103,7 +103,11 @@ export const serveCommand: Command = async (args, io) => {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    return await serveModule(args, io, stop.signal);
+    const code = await serveModule(args, io, stop.signal);
+    // Runs still going in memory (a run's timeout timer, a journal's lease renewal) would keep the
+    // process alive after the server closed: exit shortly if anything still holds the event loop.
+    if (stop.signal.aborted) setTimeout(() => process.exit(code), 500).unref();
+    return code;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

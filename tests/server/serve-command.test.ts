@@ -1,11 +1,16 @@
 // `flowspec serve <module> [--port] [--host]`: in-process (serveModule) and as the built, bundled bin.
 
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { expect, test } from "vitest";
+import { afterAll, expect, test } from "vitest";
 import { optionsFromModule, serveModule } from "../../compiler/commands/serve.js";
 import { until } from "./support/http.js";
 import { run } from "../support/run-command.js";
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
 
 function io() {
   const out = { stdout: "", stderr: "" };
@@ -18,10 +23,10 @@ test("serves a module's exported workflows on 127.0.0.1 until told to stop; the 
   const exit = serveModule(["tests/server/support/served-module.ts", "--port", "0"], cmdIo, stop.signal, { FLOWSPEC_SERVER_TOKEN: "tok" });
   const url = await until(() => /on (http:\S+)/.exec(out.stdout)?.[1]);
   expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-  expect(out.stdout).toContain("demo, trivial on");
+  expect(out.stdout).toMatch(/demo, trivial, waiting on|\bdemo\b.*\btrivial\b/);
   expect((await fetch(`${url}/workflows`)).status).toBe(401);
   const r = await fetch(`${url}/workflows`, { headers: { authorization: "Bearer tok" } });
-  expect(await r.json()).toEqual({ workflows: ["demo", "trivial"] });
+  expect((await r.json()).workflows.sort()).toEqual(["demo", "trivial", "waiting"]);
   stop.abort();
   expect(await exit).toBe(0);
   await expect(fetch(`${url}/health`)).rejects.toThrow();
@@ -56,6 +61,7 @@ test("the built bin serves, and stops on SIGTERM (its lazy chunk bundles flowspe
   expect(existsSync(bin), "dist/ is not built: run npm run build").toBe(true);
   expect(readFileSync(bin, "utf8"), "dist/cli predates the serve command: run npm run build").toMatch(/chunks\/serve-\w+\.js/);
   const child = spawn(process.execPath, ["--no-warnings", "--import", "./tests/durable/support/register.mjs", bin, "serve", "tests/server/support/served-module.ts", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c) => (stdout += c));
@@ -65,6 +71,9 @@ test("the built bin serves, and stops on SIGTERM (its lazy chunk bundles flowspe
     const url = await Promise.race([until(() => /on (http:\S+)/.exec(stdout)?.[1]), exited.then(() => Promise.reject(new Error(`exited: ${stderr}`)))]);
     const r = await fetch(`${url}/workflows/trivial/run`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(await r.json()).toMatchObject({ status: "completed", result: { type: "Done" } });
+    // A run left waiting, with its 120 s timeout pending: SIGTERM still ends the process.
+    const w = await fetch(`${url}/workflows/waiting/run-nowait`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"start_event":{"name":"Ada"}}' });
+    expect(w.status).toBe(200);
   } finally {
     child.kill("SIGTERM");
   }

@@ -26,7 +26,7 @@ test("serves a module's exported workflows on 127.0.0.1 until told to stop; the 
   expect(out.stdout).toMatch(/demo, trivial, waiting on|\bdemo\b.*\btrivial\b/);
   expect((await fetch(`${url}/workflows`)).status).toBe(401);
   const r = await fetch(`${url}/workflows`, { headers: { authorization: "Bearer tok" } });
-  expect((await r.json()).workflows.sort()).toEqual(["demo", "trivial", "waiting"]);
+  expect(((await r.json()) as { workflows: string[] }).workflows.sort()).toEqual(["demo", "trivial", "waiting"]);
   stop.abort();
   expect(await exit).toBe(0);
   await expect(fetch(`${url}/health`)).rejects.toThrow();

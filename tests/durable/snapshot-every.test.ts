@@ -3,17 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { MemoryJournal } from "flowspec/runtime";
-import { CritiqueReady, JokeFlowBase, JokeWritten, type JokeRequested } from "../../generated/joke.js";
-
-class JokeFlow extends JokeFlowBase {
-  async generateJoke(ev: JokeRequested) {
-    return new JokeWritten({ joke: `a joke about ${ev.topic}` });
-  }
-  async critiqueJoke(ev: JokeWritten) {
-    return new CritiqueReady({ joke: ev.joke, critique: { text: "fine", score: 5 } });
-  }
-}
-const llm = () => ({}) as never;
+import { InstantJokeFlow as JokeFlow, noLlm as llm } from "../support/joke-flow.js";
 
 describe("snapshotEvery", () => {
   it("is per workflow, also when workflows share a journal", async () => {

@@ -17,7 +17,7 @@ import {
   type WorkflowHandler,
   type WorkflowRuntime,
 } from "flowspec/runtime/backend";
-import { CritiqueReady, JokeFlowBase, JokeProgress, JokeWritten, type JokeRequested } from "../../generated/joke.js";
+import { InstantJokeFlow as JokeFlow, noLlm as llm } from "../support/joke-flow.js";
 
 /** Records what it sees; publishes stream events and settles at once. */
 class ListRecorder implements RunRecorder {
@@ -87,17 +87,6 @@ class RecordingRuntime implements WorkflowRuntime {
     };
   }
 }
-
-class JokeFlow extends JokeFlowBase {
-  async generateJoke(ev: JokeRequested, ctx: Parameters<JokeFlowBase["generateJoke"]>[1]) {
-    ctx.writeEventToStream(new JokeProgress({ message: "thinking" }));
-    return new JokeWritten({ joke: `a joke about ${ev.topic}` });
-  }
-  async critiqueJoke(ev: JokeWritten) {
-    return new CritiqueReady({ joke: ev.joke, critique: { text: "fine", score: 5 } });
-  }
-}
-const llm = () => ({}) as never;
 
 describe("a backend written against flowspec/runtime/backend", () => {
   it("runs a workflow through its own runner, recorder and step hook", async () => {

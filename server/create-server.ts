@@ -120,6 +120,10 @@ export function createServer(options: ServerOptions): FlowspecServer {
       }
       handlerId = body.handler_id;
       previous = runs.get(handlerId);
+      if (previous !== undefined && options.handlerIds === "idempotent") {
+        if (previous.workflow !== w) throw new ClientError(409, `Handler '${handlerId}' is a run of ${previous.workflow.name}`, "handler_id");
+        return previous; // the same request again: the run it started, not a new one
+      }
       if (previous !== undefined && !previous.ended) throw new ClientError(409, `Handler '${handlerId}' is already running`, "handler_id");
       runId = previous === undefined ? handlerId : nextRunId(handlerId, previous.runId);
     }
@@ -130,7 +134,9 @@ export function createServer(options: ServerOptions): FlowspecServer {
     const handler: WorkflowHandler<any, any, any> = w.flow.run(input, ctx === undefined ? { runId } : { runId, ctx });
     // On a journal, the run's own start time, which is what a restarted server reads back.
     const startedAt = options.journal?.getRun(runId)?.createdAt ?? now;
-    const r = new ServedRun(handlerId, w, handler, startedAt, handler.streamEvents());
+    const journal = options.journal;
+    const finishedAt = journal === undefined ? undefined : () => journal.getRun(runId)?.updatedAt;
+    const r = new ServedRun(handlerId, w, handler, startedAt, handler.streamEvents(), finishedAt);
     runs.add(r);
     return r;
   };

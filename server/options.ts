@@ -52,4 +52,10 @@ export interface ServerOptions {
    * 500 (the default) is the reference's, which its clients branch on; 200 keeps 5xx for server faults.
    */
   readonly failedRunStatus?: 500 | 200;
+  /**
+   * A run request with a `handler_id` the server already has. `"new-run"` (the default, the
+   * reference's rule): 409 while that run is going, else a new run under the same id in its context.
+   * `"idempotent"`: the existing run's handler, nothing started, so a client can retry a start safely.
+   */
+  readonly handlerIds?: "new-run" | "idempotent";
 }

@@ -40,8 +40,7 @@ export async function restoreRuns(journal: Journal, served: ReadonlyMap<string, 
     const w = byDefinition.get(record.workflow)!;
     try {
       const handler = w.flow.resume(record.runId);
-      const finishedAt = unfinished(record.status) ? undefined : record.updatedAt;
-      runs.add(new ServedRun(id, w, handler, record.createdAt, handler.streamEvents({ from: 0 }), finishedAt));
+      runs.add(new ServedRun(id, w, handler, record.createdAt, handler.streamEvents({ from: 0 }), () => journal.getRun(record.runId)?.updatedAt));
     } catch (error) {
       skipped.push({ runId: record.runId, error: error instanceof Error ? error : new Error(String(error)) });
     }

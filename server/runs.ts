@@ -49,8 +49,8 @@ export class ServedRun {
     readonly handler: WorkflowHandler<any, any, any>,
     readonly startedAt: number,
     events: AsyncIterable<Event>,
-    /** A run replayed from a journal after it finished: when it finished. */
-    private readonly finishedAt?: number,
+    /** When the run finished, as its store recorded it (a journal's record), if not now. */
+    private readonly finishedAt?: () => number | undefined,
   ) {
     this.updatedAt = startedAt;
     this.settled = this.#follow(events);
@@ -80,7 +80,7 @@ export class ServedRun {
       this.error = cancelled ? null : errorText(error);
       if (last === undefined || !isTerminal(last)) this.#append(endOfRunEnvelope(error, this.startedAt, now));
     }
-    this.completedAt = this.updatedAt = this.finishedAt ?? Date.now();
+    this.completedAt = this.updatedAt = this.finishedAt?.() ?? Date.now();
     this.ended = true;
     this.#wake();
   }

@@ -41,7 +41,7 @@ const post = (url: string, body: unknown) => fetch(url, { method: "POST", header
 
 test("SIGKILL mid-run, restart on the same journal: the run, its stream and its cursor carry on with no duplicates", async () => {
   const a = await startServer();
-  const finished = (await (await post(`${a.url}/workflows/trivial/run`, { handler_id: "done-before" })).json()) as { status: string; started_at: string };
+  const finished = (await (await post(`${a.url}/workflows/trivial/run`, { handler_id: "done-before" })).json()) as { status: string; started_at: string; completed_at: string };
   expect(finished.status).toBe("completed");
   const started = await (await post(`${a.url}/workflows/demo/run-nowait`, { handler_id: "durable-1", start_event: { name: "Ada", count: 3 } })).json();
   expect(started).toMatchObject({ handler_id: "durable-1", run_id: "durable-1", status: "running" });
@@ -58,7 +58,7 @@ test("SIGKILL mid-run, restart on the same journal: the run, its stream and its 
   expect(await waiting.json()).toMatchObject({ handler_id: "durable-1", run_id: "durable-1", status: "running" });
   const done = await fetch(`${b.url}/handlers/done-before`);
   expect(done.status).toBe(200);
-  expect(await done.json()).toMatchObject({ status: "completed", result: { type: "Done", value: { total: 2 } }, started_at: finished.started_at });
+  expect(await done.json()).toMatchObject({ status: "completed", result: { type: "Done", value: { total: 2 } }, started_at: finished.started_at, completed_at: finished.completed_at });
 
   const resumed = fetch(`${b.url}/events/durable-1`, { headers: { "Last-Event-ID": "3" } }).then((r) => r.text());
   const sent = await post(`${b.url}/events/durable-1`, { event: { type: "Approval", value: { approved: true, comment: "after restart" } } });

@@ -168,3 +168,16 @@ test("1,000 concurrent SSE readers of one run each read the whole stream, once, 
   for (const text of texts) expect(sseFrames(text).map((f) => f.id)).toEqual(expected);
   expect(new Set(texts).size).toBe(1);
 }, 60_000);
+
+test('handlerIds: "idempotent": a start retried with the same handler_id returns the run it started, and starts nothing', async () => {
+  const s = await served({ workflows: { demo: new DemoFlow(), trivial: new TrivialFlow() }, handlerIds: "idempotent" });
+  const first = await (await s.req("/workflows/demo/run-nowait", { json: { handler_id: "retry-1", start_event: { name: "Ada" } } })).json();
+  const again = await s.req("/workflows/demo/run-nowait", { json: { handler_id: "retry-1", start_event: { name: "Ada" } } });
+  expect(again.status).toBe(200);
+  expect(await again.json()).toMatchObject({ handler_id: "retry-1", run_id: first.run_id, status: "running" });
+  const done = await (await s.req("/workflows/trivial/run", { json: { handler_id: "retry-2" } })).json();
+  const doneAgain = await (await s.req("/workflows/trivial/run", { json: { handler_id: "retry-2" } })).json();
+  expect(doneAgain).toEqual(done);
+  expect((await s.req("/workflows/trivial/run", { json: { handler_id: "retry-1" } })).status).toBe(409); // another workflow's run
+  expect((await (await s.req("/handlers")).json()).handlers).toHaveLength(2);
+});

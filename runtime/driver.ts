@@ -29,6 +29,7 @@ import { RunTimers } from "./driver-timers.js";
 import { UnjournalableError } from "./thrown.js";
 import type { LocalRunOptions, RunHandle, RunRecorder } from "./run-recorder.js";
 import type { RunState } from "./run-state.js";
+import type { Context } from "./context.js";
 
 /**
  * Executes one run of a context in this process: the run handle of the in-memory and journaled
@@ -86,8 +87,8 @@ export class RunDriver implements RunHandle {
   }
 
   /** RunHandle: the run's context. */
-  get ctx(): any {
-    return this.context;
+  get ctx(): Context<any> {
+    return this.context as Context<any>;
   }
 
   /** RunHandle: true once the run ended. */

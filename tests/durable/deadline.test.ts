@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { HumanResponseEvent, InputRequiredEvent, MemoryJournal, WorkflowTimeoutError } from "flowspec/runtime";
 import { HumanInTheLoopFlow as Hitl } from "../support/hitl-flow.js";
+import { InstantJokeFlow, noLlm } from "../support/joke-flow.js";
 
 afterEach(() => void vi.useRealTimers());
 
@@ -36,6 +37,30 @@ describe("absolute run deadlines", () => {
     const outcome = resumed.then(() => "resolved", (e: unknown) => e);
     await vi.advanceTimersByTimeAsync(1);
     expect(await outcome).toBeInstanceOf(WorkflowTimeoutError);
+  });
+
+  it("a run resumed past its deadline times out before any step starts: its in-flight step does not run again", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    let calls = 0;
+    class SlowJoke extends InstantJokeFlow {
+      override async generateJoke(_ev: Parameters<InstantJokeFlow["generateJoke"]>[0], ctx: Parameters<InstantJokeFlow["generateJoke"]>[1]) {
+        calls++;
+        return await new Promise<never>((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason)));
+      }
+    }
+    const journal = new MemoryJournal();
+    const first = new SlowJoke({ journal, timeout: 60, resources: { llm: noLlm } }).run({ topic: "time" }, { runId: "slow" });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toBe(1);
+    first.cancel(); // this process lets go of the run with its step in flight
+    await first.then(() => undefined, () => undefined);
+
+    vi.setSystemTime(Date.now() + 61_000);
+    const resumed = new SlowJoke({ journal, timeout: 60, resources: { llm: noLlm } }).resume("slow");
+    const outcome = resumed.then(() => "resolved", (e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await outcome).toBeInstanceOf(WorkflowTimeoutError);
+    expect(calls).toBe(1);
   });
 
   it("a long human wait is configured with timeout: null (or a deadline as long as the wait)", async () => {

@@ -15,7 +15,9 @@ import type { CorsOptions, ServerOptions } from "./options.js";
 import { restoreRuns, type SkippedRun } from "./restore.js";
 import { RunTable, ServedRun, type HandlerStatus } from "./runs.js";
 import { ReaderGate, streamQuery, streamResponse } from "./stream.js";
-import { eventSchema, representation, sentEvent, serveWorkflow, startInput, startStopSchemas, type ServedWorkflow } from "./workflows.js";
+import { sentEvent, startInput } from "./event-input.js";
+import { representation } from "./representation.js";
+import { eventSchema, serveWorkflow, startStopSchemas, type ServedWorkflow } from "./workflows.js";
 
 /** What `createServer` returns. */
 export interface FlowspecServer {

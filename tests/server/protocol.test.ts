@@ -36,6 +36,18 @@ async function errorOf(r: JsonResponse) {
 }
 
 describe("workflow routes", () => {
+  test("GET / is a page of links; a waiting run's results are 202 with result null", async () => {
+    const page = await s.req("/");
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(await page.text()).toContain('href="openapi.json"');
+    const { handler_id: id } = await startDemo();
+    await asked(id);
+    const r = await s.req(`/results/${id}`);
+    expect(r.status).toBe(202);
+    expect(await r.json()).toMatchObject({ status: "running", result: null });
+    expect((await s.req("/results/nope")).status).toBe(404);
+  });
+
   test("health, workflows, unknown paths", async () => {
     expect(await (await s.req("/health")).json()).toEqual({ status: "healthy" });
     expect(await (await s.req("/workflows")).json()).toEqual({ workflows: ["demo", "trivial", "boom"] });

@@ -55,10 +55,14 @@ export type Envelope =
   | { readonly v: 1; readonly kind: "close" }
   | { readonly v: 1; readonly kind: "rearm" };
 
-/** One entry of a recorded batch: a tick (absent for a consumed message that made none), `m` when it consumed the armed recv. */
+/**
+ * One entry of a recorded batch: a tick (absent for a consumed message that made none), `m` when it
+ * consumed the armed recv; or `a` alone: a message was pending, so the recv is armed after the batch.
+ */
 interface BatchEntry {
   readonly t?: SerializedTick;
   readonly m?: 1;
+  readonly a?: 1;
 }
 
 /** What the stream carries besides events: the run's error, last. */
@@ -80,10 +84,12 @@ export interface RecorderOptions {
   /** How to stop the live run of each execution in this process, by runId (a newer execution of the same run stops the stale one). */
   readonly executions: Map<string, () => void>;
   readonly gate: CheckpointGate;
+  /** Tells a live run whose recv is not armed that a message is pending for it (messages.ts). */
+  readonly messages: { watch(runId: string, onPending: () => void): () => void };
 }
 
 export function makeRecorder(options: RecorderOptions): (input: RunInput) => Promise<{ type: string; data: Record<string, unknown> }> {
-  const { flow, local, fingerprint, shape, warn, sinks, gates, executions, gate } = options;
+  const { flow, local, fingerprint, shape, warn, sinks, gates, executions, gate, messages } = options;
   const env = workflowInfo(flow).env;
 
   return async function flowspecRun(input: RunInput) {
@@ -135,6 +141,7 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
     };
     // Stops this execution's live run for good: nothing of it reaches the run's sink again.
     const stop = () => {
+      unwatch();
       closeGate(new Error(`flowspec/dbos: run ${runId} is no longer recorded by this execution`));
       if (sinks.get(runId) === sink) sinks.delete(runId);
       if (gates.get(runId) === stepGate) gates.delete(runId);
@@ -165,12 +172,37 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
     let tookLive = false;
 
     // The one armed DBOS.recv. Armed only at recorded positions, so it replays in the same place.
+    // Runs recorded by this version arm it lazily (`lazy`, recorded in tick 0): only while the run
+    // waits for an event from outside (its shadow is idle), or after a batch that recorded a pending
+    // message (`a`). A recv costs about four DBOS operations (its wait, its durable timeout, the
+    // consumption and, at the end, the self-send that releases it), and most runs never get a message.
+    // Runs recorded by earlier versions arm it after tick 0 and after every consumed message.
+    let lazy = false;
+    let armed = false;
+    /** A message is pending for this run (the watch said so) and no recv is armed. */
+    let pending = false;
+    let watching: (() => void) | null = null;
+    const unwatch = () => {
+      watching?.();
+      watching = null;
+    };
+    const watch = () => {
+      if (watching === null && gateClosed === null) {
+        watching = messages.watch(runId, () => {
+          pending = true;
+          poke();
+        });
+      }
+    };
     let gen = 0;
     let slot: Envelope | null = null;
     let recvP: Promise<unknown> = Promise.resolve();
     const arm = () => {
       const g = ++gen;
       slot = null;
+      armed = true;
+      pending = false;
+      unwatch();
       recvP = DBOS.recv<Envelope>(TICKS_TOPIC, { timeoutSeconds: DAY_S }).then(
         (msg) => {
           if (g === gen) {
@@ -213,16 +245,33 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       // ends the workflow function as cancelled, with nothing recorded, so DBOS's resume continues it.
       const cancelled = (DBOS.stepStatus as { cancelSignal?: AbortSignal } | undefined)?.cancelSignal;
       cancelled?.addEventListener("abort", poke, { once: true });
+      let yielded = false;
       for (;;) {
         if (cancelled?.aborted) throw cancelled.reason;
         if (queue.length > 0) {
-          return queue.map((q) => (q.tick === null ? { m: 1 as const } : q.msg ? { t: encodeTick(q.tick), m: 1 as const } : { t: encodeTick(q.tick) }));
+          // One turn of the event loop first: ticks due in the same turn (attempts whose timers fire
+          // together, their outcomes and the attempts they start) join this batch instead of the next.
+          if (!yielded) {
+            yielded = true;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            continue;
+          }
+          const entries: BatchEntry[] = queue.map((q) => (q.tick === null ? { m: 1 as const } : q.msg ? { t: encodeTick(q.tick), m: 1 as const } : { t: encodeTick(q.tick) }));
+          if (lazy && pending && !armed) {
+            pending = false;
+            entries.push({ a: 1 });
+          }
+          return entries;
         }
         if (slot !== null) {
           const msg = slot;
           slot = null;
           deliver(msg);
           continue;
+        }
+        if (lazy && pending && !armed) {
+          pending = false;
+          return [{ a: 1 }];
         }
         await new Promise<void>((resolve) => (wake = resolve));
       }
@@ -258,7 +307,7 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       async () => {
         tookLive = true;
         const start = decodeEvent(env, input.start);
-        return { fingerprint, shape, tick: encodeTick({ type: "run_started", runId, start }) };
+        return { fingerprint, shape, tick: encodeTick({ type: "run_started", runId, start }), recv: "lazy" as const };
       },
       { name: "flowspec.tick", retriesAllowed: false },
     );
@@ -270,6 +319,7 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
         throw toDbosError(new JournalMismatchError(`Run ${runId} was journaled by another version of ${env.workflow}: ${differences.join("; ")}`, differences));
       }
     }
+    lazy = (first as { recv?: string }).recv === "lazy";
     const t0 = decodeTick(first.tick, env);
     let end: End | null = null;
     if (tookLive) {
@@ -278,14 +328,25 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       advance(1);
     }
     end = await apply(t0);
-    arm();
+    // After tick 0 and after every batch, at recorded positions: arm the recv if the run needs one now.
+    const armIfNeeded = (marked: boolean) => {
+      if (armed || end !== null) return;
+      if (!lazy || marked || waiting) arm();
+      else if (live !== null) watch();
+    };
+    armIfNeeded(false);
 
     try {
       while (end === null) {
         tookLive = false;
         const batch = await DBOS.runStep(take, { name: "flowspec.tick", retriesAllowed: false });
         const wasLive = tookLive;
+        let marked = false;
         for (const entry of batch) {
+          if (entry.a === 1) {
+            marked = true;
+            continue;
+          }
           const tick = entry.t === undefined ? null : decodeTick(entry.t, env);
           if (wasLive && tick?.type === "run_resumed" && live === null) {
             // The replay is over: build the live run from the shadow state; run_resumed re-dispatches in-flight work.
@@ -294,19 +355,30 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
             queue.shift();
           } else if (wasLive) queue.shift();
           if (wasLive) advance(1);
-          if (entry.m === 1) arm();
+          if (entry.m === 1) {
+            // The armed recv was consumed (on a replay, a late answer of its recorded result is ignored).
+            armed = false;
+            gen++;
+            slot = null;
+            if (!lazy) arm();
+          }
           if (tick !== null) end = await apply(tick);
           if (end !== null) break;
         }
+        armIfNeeded(marked);
       }
-      // Release the armed recv with a recorded self-send, so no recv outlives the run.
-      await DBOS.send(runId, { v: 1, kind: "close" } satisfies Envelope, TICKS_TOPIC);
+      unwatch();
+      // Release the armed recv with a recorded self-send, so no recv outlives the run. (A message
+      // pending for a run with no recv armed stays unconsumed: its sender's check refuses it.)
+      if (armed) await DBOS.send(runId, { v: 1, kind: "close" } satisfies Envelope, TICKS_TOPIC);
       await recvP;
       // The last recv took an outside event instead of the close: the run ended without it. Say so,
       // so its sender (who checks after the run ended) throws instead of losing it silently.
       const last = slot as Envelope | null;
       if (last?.v === 1 && last.kind === "external" && typeof last.id === "string") await DBOS.setEvent(UNDELIVERED_KEY, last.id);
-      await DBOS.closeStream(STREAM_KEY);
+      // Readers of a lazily armed run's stream end where the run ended (DBOS ends a stream once its
+      // workflow is no longer active); runs recorded by earlier versions also record the close.
+      if (!lazy) await DBOS.closeStream(STREAM_KEY);
     } finally {
       // No step body starts once the run is no longer recorded here (it ended, was cancelled, or this
       // execution lost it); the live run ends on the same tick (defensive, and on errors).

@@ -29,6 +29,7 @@ import { acquireMigrationLock, connectLaunchLock } from "./launch-lock.js";
 import { quietLogger, type DbosLogger, type DbosRuntimeOptions } from "./options.js";
 import { guardPgClients, loadPg, maskUrl, type PgPool } from "./pg.js";
 import { makeRecorder, STATUS_KEY, TICKS_TOPIC, UNDELIVERED_KEY, type Envelope, type RunInput } from "./recorder.js";
+import { MessageWatch } from "./messages.js";
 import { ResultPoller } from "./results.js";
 import { checkCaps, StepSlots } from "./step-slots.js";
 import { recordVersions, servedVersions } from "./versions.js";
@@ -88,6 +89,8 @@ export class DbosRuntime implements WorkflowRuntime {
   private readonly appName: string;
   /** The runs this process awaits the end of. */
   private readonly results: ResultPoller;
+  /** Pending messages of this process's live runs that have no recv armed. */
+  private readonly messages: MessageWatch;
   /** `stepConcurrency`, validated; entries are removed as workflows claim them, to find unknown keys at launch. */
   private readonly caps: Map<string, number>;
   private readonly unclaimedCaps: Set<string>;
@@ -111,6 +114,7 @@ export class DbosRuntime implements WorkflowRuntime {
     // Queue names carry the application name, so two clusters (two appNames) can share a database.
     this.queuePrefix = options.queue?.name ?? this.appName;
     this.results = new ResultPoller(() => this.pool, () => this.readPollingMs, this.log);
+    this.messages = new MessageWatch(() => this.pool, TICKS_TOPIC, () => this.readPollingMs, this.log);
     this.caps = checkCaps(options.stepConcurrency);
     this.unclaimedCaps = new Set(this.caps.keys());
     this.slots = new StepSlots(options.appName ?? "flowspec", options.queue?.pollingIntervalMs ?? 50, this.log);
@@ -147,7 +151,7 @@ export class DbosRuntime implements WorkflowRuntime {
     const reg: Registered = { flow, name, shape, fingerprint, queue: `${this.queuePrefix}.${name}.${fingerprint}`, fn: null };
     const gate = { strict: this.options.commitBeforeSteps ?? true, lagMs: this.options.maxCheckpointLagMs ?? 1000 };
     if (!(Number.isFinite(gate.lagMs) && gate.lagMs >= 0)) throw new TypeError(`DbosRuntime: maxCheckpointLagMs must be a number >= 0, got ${String(gate.lagMs)}`);
-    reg.fn = DBOS.registerWorkflow(makeRecorder({ flow, local, fingerprint: reg.fingerprint, shape, sinks: this.sinks, gates: this.gates, executions: this.executions, gate, warn: (m) => this.log.warn(m) }), {
+    reg.fn = DBOS.registerWorkflow(makeRecorder({ flow, local, fingerprint: reg.fingerprint, shape, sinks: this.sinks, gates: this.gates, executions: this.executions, gate, messages: this.messages, warn: (m) => this.log.warn(m) }), {
       name: `flowspec.${name}`,
       maxRecoveryAttempts: 10,
     }) as (input: RunInput) => Promise<unknown>;
@@ -260,6 +264,11 @@ export class DbosRuntime implements WorkflowRuntime {
         );
       } else await ensureWorkersTable(pool).catch(() => undefined);
       await DBOS.launch();
+      if (worker) {
+        // DBOS's LISTEN/NOTIFY wake-ups for messages (internal, as recovery: flowspec pins ~5.3); without them the watch polls.
+        const { DBOSExecutor } = (await import("@dbos-inc/dbos-sdk/internal/dbos-executor").catch(() => ({}))) as { DBOSExecutor?: { globalInstance?: { systemDatabase?: { notificationsMap?: unknown } } } };
+        this.messages.useNotifications(DBOSExecutor?.globalInstance?.systemDatabase?.notificationsMap);
+      }
       // Queue settings belong to the workers: a client (worker: false) never registers, so it never
       // rewrites workerConcurrency or concurrency (DBOS workers re-read them from the database).
       if (worker) {
@@ -309,6 +318,7 @@ export class DbosRuntime implements WorkflowRuntime {
     this.timers = [];
     await DBOS.shutdown({ workflowCompletionTimeoutMS: options.workflowCompletionTimeoutMs ?? 1000 });
     this.results.close();
+    this.messages.close();
     await this.slots.close();
     if (this.pool !== null) {
       await markWorkerDead(this.pool, this.executorId).catch(() => undefined);

@@ -1,0 +1,279 @@
+// flowspec/dbos benchmark: machine CPU per run, split by process, and the SQL statements (round
+// trips) per run, for flowspec/dbos in both commitBeforeSteps modes and for raw DBOS Transact doing
+// the same fan-out (issue 20, goal 3). Ratios are against raw DBOS measured in the same run.
+//
+//   npm run bench:dbos:cpu
+//   (node --no-deprecation --import ./tests/dbos/support/register.mjs bench/dbos/cpu.ts)
+//
+// Each configuration runs BENCH_RUNS fan-out runs (BENCH_BRANCHES branches × BENCH_STEP_MS, the
+// process step 4 at a time) on one fresh worker process (tests/dbos/fixtures/worker.ts), enqueued by
+// this process (the client) all at once, at most BENCH_WORKER_CONCURRENCY at a time on the worker,
+// each awaited for its result. Configurations are interleaved over BENCH_ROUNDS rounds; the table
+// shows medians. What is counted, from the first enqueue to the last result (warm-up runs excluded):
+//   worker, client   process.cpuUsage() of the process (user + system);
+//   Postgres         utime + stime (/proc/<pid>/stat) of the Postgres backends serving the bench
+//                    database (sampled every 100 ms; a backend that exits between samples loses at
+//                    most that much). Postgres's shared processes (WAL writer, checkpointer, …) are
+//                    listed apart: they serve every database on this server;
+//   statements       every query any `pg` client of the worker and the client sent (one query, one
+//                    round trip; BEGIN and COMMIT included), by statement (tests/dbos/support/meter.ts).
+//                    pg_stat_statements would need a server restart (shared_preload_libraries).
+// Configurations:
+//   raw DBOS                  the same fan-out written with DBOS.runStep (`bench.rawFan`: init, then per
+//                             item a process step and a collect step, 4 items at a time), on a plain
+//                             DBOS worker (FLOWSPEC_RAW_ONLY=1, no flowspec), enqueued on a DBOS queue
+//                             by a DBOSClient in this process, awaited with getResult (polling 100 ms)
+//   flowspec/dbos, strict     commitBeforeSteps: true (the default)
+//   flowspec/dbos, lenient    commitBeforeSteps: false
+// Knobs: BENCH_RUNS=40, BENCH_ROUNDS=3, BENCH_BRANCHES=10, BENCH_STEP_MS=100, BENCH_WORKER_CONCURRENCY=8,
+// BENCH_HEARTBEAT_MS=1000 (the worker's liveness: the documented default), BENCH_CONFIGS (comma-separated
+// subset: raw,strict,lenient), BENCH_SQL=1 (also print statements per run by statement).
+
+import { readFileSync } from "node:fs";
+import { createDatabase, dropDatabase, postgresProblem, startChild, stopChild, BASE_URL, type Child } from "../../tests/dbos/support/harness.js";
+import { installSqlMeter, meterDelta, readMeter, type MeterReading } from "../../tests/dbos/support/meter.js";
+
+installSqlMeter();
+const { Fan, itemsOf } = await import("../../tests/dbos/fixtures/flows.js");
+const { asDbos, DbosRuntime } = await import("../../dbos/index.js");
+const { DBOSClient } = await import("@dbos-inc/dbos-sdk");
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const BRANCHES = Number(process.env.BENCH_BRANCHES ?? 10);
+const STEP_MS = Number(process.env.BENCH_STEP_MS ?? 100);
+const CONC = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 8);
+const HEARTBEAT_MS = Number(process.env.BENCH_HEARTBEAT_MS ?? 1000);
+const CONFIGS = (process.env.BENCH_CONFIGS ?? "raw,strict,lenient").split(",");
+const SHOW_SQL = process.env.BENCH_SQL === "1";
+const WARMUP = 4;
+
+const problem = await postgresProblem();
+if (problem !== null) {
+  console.error(`bench/dbos/cpu: ${problem}`);
+  process.exit(1);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const TICK_MS = 1000 / 100; // USER_HZ (getconf CLK_TCK) is 100 on Linux
+
+// ---- Postgres processes: CPU from /proc, which backend serves which database from pg_stat_activity.
+const requirePg = (await import("node:module")).createRequire((await import("node:module")).createRequire(import.meta.url).resolve("@dbos-inc/dbos-sdk"));
+const pg = requirePg("pg") as { Client: new (o: object) => { connect(): Promise<void>; query(t: string, v?: unknown[]): Promise<{ rows: any[] }>; end(): Promise<void>; on(e: string, l: () => void): void } };
+// On the base database (not a backend of the bench database); its queries are not counted as the client's (`monitor` in the meter).
+const monitor = new pg.Client({ connectionString: BASE_URL });
+monitor.on("error", () => undefined);
+await monitor.connect();
+const cpuOfPid = (pid: number): number | null => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * TICK_MS;
+  } catch {
+    return null;
+  }
+};
+/** Samples the Postgres processes until stopped: the CPU each backend of `db`, and each shared process, used meanwhile. */
+function samplePostgres(db: string) {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  const kind = new Map<number, "db" | "shared">();
+  let stopped = false;
+  // Which processes: pg_stat_activity every 5th pass (connections are pooled, so backends are long-lived); CPU: every pass.
+  const sample = async () => {
+    if (loops % 5 === 0) {
+      const { rows } = await monitor.query(
+        `SELECT pid, datname, backend_type FROM pg_stat_activity WHERE (datname = $1) OR (datname IS NULL AND backend_type <> 'client backend')`,
+        [db],
+      );
+      for (const r of rows as { pid: number; datname: string | null; backend_type: string }[]) {
+        if (first.has(r.pid)) continue;
+        const cpu = cpuOfPid(r.pid);
+        if (cpu === null) continue;
+        // A backend first seen after the first pass started during the window: count from its start.
+        first.set(r.pid, loops === 0 ? cpu : 0);
+        kind.set(r.pid, r.datname === db ? "db" : "shared");
+      }
+    }
+    for (const pid of first.keys()) {
+      const cpu = cpuOfPid(pid);
+      if (cpu !== null) last.set(pid, cpu);
+    }
+  };
+  let loops = 0;
+  const done = (async () => {
+    while (!stopped) {
+      await sample().catch(() => undefined);
+      loops++;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await sample().catch(() => undefined);
+  })();
+  return async () => {
+    stopped = true;
+    await done;
+    let dbMs = 0;
+    let sharedMs = 0;
+    for (const [pid, f] of first) {
+      const d = (last.get(pid) ?? f) - f;
+      if (kind.get(pid) === "db") dbMs += d;
+      else sharedMs += d;
+    }
+    return { dbMs, sharedMs };
+  };
+}
+
+// ---- the configurations
+const db = await createDatabase("flowspec_bench");
+const children: Child[] = [];
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.once(sig, () => {
+    for (const c of children) c.child.kill("SIGKILL");
+    void dropDatabase(db.name).finally(() => process.exit(130));
+  });
+}
+const runtime = new DbosRuntime({ systemDatabaseUrl: db.url, worker: false, executorId: `bench-client-${process.pid}` });
+const fan = asDbos(new Fan({ runtime, timeout: null }));
+
+interface Sample {
+  config: string;
+  wallMs: number;
+  worker: MeterReading;
+  client: MeterReading;
+  pgDbMs: number;
+  pgSharedMs: number;
+}
+const samples: Sample[] = [];
+
+try {
+  await runtime.launch();
+  const client = await DBOSClient.create({ systemDatabaseUrl: db.url, applicationName: "bench-raw" } as Parameters<typeof DBOSClient.create>[0]);
+  const meterOf = async (w: Child): Promise<MeterReading> => {
+    const seq = Math.random();
+    w.send({ type: "meter", seq });
+    return (await w.waitFor((m) => m.type === "meter" && m.seq === seq, 30_000)).reading as MeterReading;
+  };
+  let seq = 0;
+  const runBatch = async (config: string, n: number): Promise<void> => {
+    const ids = Array.from({ length: n }, () => `${config}-${seq++}`);
+    if (config === "raw") {
+      const handles = await Promise.all(
+        ids.map((id, i) =>
+          client.enqueue({ queueName: "bench.raw", workflowName: "bench.rawFan", workflowID: id, appVersion: "bench-raw" }, itemsOf(i, BRANCHES) as never),
+        ),
+      );
+      await Promise.all(handles.map((h) => (h.getResult as (o: object) => Promise<unknown>)({ pollingIntervalMs: 100 })));
+    } else {
+      await Promise.all(ids.map((id, i) => fan.run({ items: itemsOf(i, BRANCHES) }, { runId: id })));
+    }
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const config of CONFIGS) {
+      const env: Record<string, string> = {
+        FLOWSPEC_PG_URL: db.url,
+        FLOWSPEC_WHO: `cpu-${config}-${round}`,
+        FLOWSPEC_STEP_MS: String(STEP_MS),
+        FLOWSPEC_WORKER_CONCURRENCY: String(CONC),
+        FLOWSPEC_FLOWS: "fan",
+        FLOWSPEC_METER: "1",
+        FLOWSPEC_HEARTBEAT_MS: String(HEARTBEAT_MS),
+        FLOWSPEC_STALE_MS: String(HEARTBEAT_MS * 5),
+        FLOWSPEC_TIMEOUT: "600",
+        ...(config === "raw" ? { FLOWSPEC_RAW_ONLY: "1" } : {}),
+        ...(config === "lenient" ? { FLOWSPEC_COMMIT: "0" } : {}),
+        ...(process.env.BENCH_PROF_DIR ? { FLOWSPEC_CPU_PROF: `${process.env.BENCH_PROF_DIR}/${config}-${round}.cpuprofile` } : {}),
+      };
+      const w = startChild("worker.ts", env);
+      children.push(w);
+      await w.waitFor((m) => m.type === "ready", 60_000);
+      await runBatch(config, WARMUP);
+      const stopPg = samplePostgres(db.name);
+      await new Promise((r) => setTimeout(r, 150)); // the sampler's first pass is the baseline
+      const w0 = await meterOf(w);
+      const c0 = readMeter();
+      const t0 = performance.now();
+      await runBatch(config, RUNS);
+      const wallMs = performance.now() - t0;
+      const w1 = await meterOf(w);
+      const c1 = readMeter();
+      const pgCpu = await stopPg();
+      const clientDelta = meterDelta(c0, c1);
+      delete (clientDelta.sql as Record<string, number>)["SELECT pg_stat_activity"]; // the sampler's own
+      samples.push({ config, wallMs, worker: meterDelta(w0, w1), client: clientDelta, pgDbMs: pgCpu.dbMs, pgSharedMs: pgCpu.sharedMs });
+      await stopChild(w);
+      console.error(
+        `bench/dbos/cpu: round ${round + 1} ${config}: ${RUNS} runs in ${wallMs.toFixed(0)} ms; worker ${(samples.at(-1)!.worker.cpuMs / RUNS).toFixed(1)} ms/run, client ${(samples.at(-1)!.client.cpuMs / RUNS).toFixed(1)}, Postgres ${(pgCpu.dbMs / RUNS).toFixed(1)} (+ shared ${(pgCpu.sharedMs / RUNS).toFixed(1)})`,
+      );
+    }
+  }
+  await client.destroy();
+} finally {
+  await Promise.all(children.map((c) => stopChild(c).catch(() => undefined)));
+  await runtime.shutdown().catch(() => undefined);
+  await monitor.end().catch(() => undefined);
+  await dropDatabase(db.name).catch((e) => console.error(`could not drop ${db.name}: ${(e as Error).message}`));
+}
+
+// ---- the table
+const NAMES: Record<string, string> = { raw: "raw DBOS (DBOS.runStep, DBOSClient)", strict: "flowspec/dbos, commitBeforeSteps: true", lenient: "flowspec/dbos, commitBeforeSteps: false" };
+const total = (sql: Record<string, number>) => Object.values(sql).reduce((a, b) => a + b, 0);
+const per = (config: string, f: (s: Sample) => number) => median(samples.filter((s) => s.config === config).map(f)) / RUNS;
+const rowsOf = CONFIGS.map((config) => {
+  const machine = per(config, (s) => s.worker.cpuMs + s.client.cpuMs + s.pgDbMs);
+  return {
+    config,
+    worker: per(config, (s) => s.worker.cpuMs),
+    client: per(config, (s) => s.client.cpuMs),
+    pg: per(config, (s) => s.pgDbMs),
+    machine,
+    shared: per(config, (s) => s.pgSharedMs),
+    stmts: per(config, (s) => total(s.worker.sql) + total(s.client.sql)),
+    workerStmts: per(config, (s) => total(s.worker.sql)),
+    commits: per(config, (s) => (s.worker.sql.COMMIT ?? 0) + (s.client.sql.COMMIT ?? 0)),
+    rps: median(samples.filter((s) => s.config === config).map((s) => (RUNS / s.wallMs) * 1000)),
+  };
+});
+const raw = rowsOf.find((r) => r.config === "raw");
+const ratio = (x: number, base: number | undefined) => (base === undefined ? "—" : `${(x / base).toFixed(2)}×`);
+print(
+  `Machine CPU per run: fan-out of ${BRANCHES} × ${STEP_MS} ms (4 at a time), ${RUNS} runs per sample, ${CONC} at a time on one worker, median of ${ROUNDS} rounds; ratios against raw DBOS in the same run`,
+  [
+    ["", "worker", "client", "Postgres (bench db)", "machine", "vs raw DBOS", "statements", "of which worker", "vs raw DBOS", "transactions", "runs/s", "Postgres shared"],
+    ...rowsOf.map((r) => [
+      NAMES[r.config] ?? r.config,
+      `${r.worker.toFixed(1)} ms`,
+      `${r.client.toFixed(1)} ms`,
+      `${r.pg.toFixed(1)} ms`,
+      `${r.machine.toFixed(1)} ms`,
+      ratio(r.machine, raw?.machine),
+      r.stmts.toFixed(0),
+      r.workerStmts.toFixed(0),
+      ratio(r.stmts, raw?.stmts),
+      r.commits.toFixed(1),
+      r.rps.toFixed(1),
+      `${r.shared.toFixed(1)} ms`,
+    ]),
+  ],
+);
+if (SHOW_SQL) {
+  for (const config of CONFIGS) {
+    const last = samples.filter((s) => s.config === config).at(-1)!;
+    const merged = new Map<string, [number, number]>();
+    for (const [k, n] of Object.entries(last.worker.sql)) merged.set(k, [n, 0]);
+    for (const [k, n] of Object.entries(last.client.sql)) merged.set(k, [merged.get(k)?.[0] ?? 0, n]);
+    print(
+      `Statements per run, ${NAMES[config] ?? config} (last round)`,
+      [["statement", "worker", "client"], ...[...merged].sort((a, b) => b[1][0] + b[1][1] - a[1][0] - a[1][1]).map(([k, [w, c]]) => [k, (w / RUNS).toFixed(2), (c / RUNS).toFixed(2)])],
+    );
+  }
+}
+process.exit(0);
+
+function print(title: string, table: string[][]) {
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  console.log(`\n${title}\n`);
+  for (const [k, r] of table.entries()) {
+    console.log(`| ${r.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`);
+    if (k === 0) console.log(`| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`);
+  }
+}

@@ -11,8 +11,8 @@
 // and are one SQL query each: the status events of many runs at once (`list`) and the served queues.
 
 import { DBOSClient } from "@dbos-inc/dbos-sdk";
-import type { SerializedError, SerializedEvent, SerializedTick } from "../runtime/index.js";
-import { STATUS_KEY, STREAM_KEY } from "./recorder.js";
+import type { SerializedError, SerializedEvent, SerializedTick, WorkflowShape } from "../runtime/index.js";
+import { formatOf, STATUS_KEY, STREAM_KEY } from "./recorder.js";
 import { errorOf, LIVE, statusOf, type DbosRunStatus } from "./status.js";
 export { statusOf, type DbosRunStatus } from "./status.js";
 import { TICK_STEP, ticksOf } from "./journal-read.js";
@@ -176,10 +176,14 @@ export class DbosRuns {
     const base = this.record(s, phase, served);
     const ticks: DbosTickEntry[] = [];
     let fingerprint = base.fingerprint;
+    let format = 1;
     for (const step of (await this.client.listWorkflowSteps(runId)) ?? []) {
       if (step.name !== TICK_STEP || step.error != null) continue;
       const first = step.output as { fingerprint?: unknown } | null;
-      if (ticks.length === 0 && typeof first?.fingerprint === "string") fingerprint = first.fingerprint;
+      if (ticks.length === 0 && typeof first?.fingerprint === "string") {
+        fingerprint = first.fingerprint;
+        format = formatOf(first);
+      }
       const at = step.completedAtEpochMs ?? step.startedAtEpochMs ?? base.updatedAt;
       for (const tick of ticksOf(step.output)) ticks.push({ seq: ticks.length + 1, at, tick });
     }
@@ -192,7 +196,33 @@ export class DbosRuns {
       const error = errorOf(s.error);
       if (error !== null) outcome = { error };
     }
+    // A run recorded in format 2 ends its stream with its result (the stop event) or its error.
+    if (format >= 2 && outcome !== null) stream.push("result" in outcome ? { index: stream.length, event: outcome.result } : { index: stream.length, error: outcome.error });
     return { run: { run: { ...base, fingerprint, ticks: ticks.length }, ticks, stream, outcome } };
+  }
+
+  /**
+   * The shape of the version a run was started with: as its processes recorded it
+   * (`flowspec.shapes`, by fingerprint), else from its first checkpoint (tick 0 carries it). null
+   * when neither is known.
+   */
+  shapeOf(run: DbosRunRecord): Promise<WorkflowShape | null> {
+    return failFast(() => this.shapeOfNow(run));
+  }
+
+  private async shapeOfNow(run: DbosRunRecord): Promise<WorkflowShape | null> {
+    if (run.fingerprint !== null) {
+      const { rows } = await this.pool
+        .query(`SELECT shape FROM flowspec.shapes WHERE workflow = $1 AND fingerprint = $2 LIMIT 1`, [run.workflow, run.fingerprint])
+        .catch(() => ({ rows: [] as { shape: WorkflowShape }[] })); // no table: processes of an earlier flowspec/dbos
+      if (rows.length > 0) return rows[0]!.shape as WorkflowShape;
+    }
+    for (const step of (await this.client.listWorkflowSteps(run.runId)) ?? []) {
+      if (step.name !== TICK_STEP || step.error != null) continue;
+      const shape = (step.output as { shape?: WorkflowShape } | null)?.shape;
+      return shape ?? null;
+    }
+    return null;
   }
 
   /** Cancels a live run (DBOS cancellation: its worker stops it, and `flow.resume(runId)` continues it). */

@@ -9,6 +9,7 @@ import { printable, printableJson } from "../text.js";
 import type { DbosRunRecord, DbosRuns, DbosRunStatus, DbosStreamEntry } from "../../dbos/runs-read.js";
 import { brief, iso, outcomeLine, table, timelineLines, timelineOf } from "./runs.js";
 import type { CommandIO } from "./types.js";
+import { printVerdicts, specShapes, type RunVerdict, type SpecShapes } from "./runs-lifecycle.js";
 
 export interface DbosRunsFlags {
   readonly runId: string | undefined;
@@ -17,7 +18,10 @@ export interface DbosRunsFlags {
   readonly format: string;
 }
 
-export async function dbosRunsCommand(sub: "list" | "show" | "cancel", url: string, flags: DbosRunsFlags, io: CommandIO): Promise<number> {
+export async function dbosRunsCommand(sub: "list" | "show" | "cancel" | "check", url: string, flags: DbosRunsFlags, io: CommandIO, specPaths: readonly string[] = []): Promise<number> {
+  // The specs first: a spec with errors is reported before Postgres is opened.
+  const shapes = sub === "check" ? await specShapes(specPaths, io) : null;
+  if (sub === "check" && shapes === null) return 2;
   let runs: DbosRuns;
   let where = "";
   try {
@@ -32,6 +36,7 @@ export async function dbosRunsCommand(sub: "list" | "show" | "cancel", url: stri
   try {
     if (sub === "list") return await list(runs, flags, io);
     if (sub === "cancel") return await cancel(runs, flags.runId!, io);
+    if (sub === "check") return await check(runs, shapes!, flags.format, io);
     return await show(runs, flags.runId!, flags.format, io);
   } catch (error) {
     io.stderr.write(`flowspec runs: reading the DBOS system database at ${printable(where)}: ${printable(oneLine(error))}\n`);
@@ -39,6 +44,36 @@ export async function dbosRunsCommand(sub: "list" | "show" | "cancel", url: stri
   } finally {
     await runs.close();
   }
+}
+
+/**
+ * `runs check --pg`: whether workers of these specs would go on with each unfinished run. A run of
+ * another version goes on only when DBOS's rule for versions allows it (dbos/versions.ts: DESIGN's
+ * compatibility rule with everything of the run's version counted as touched, and the same routing);
+ * else workers of its own version must finish it.
+ */
+async function check(runs: DbosRuns, shapes: SpecShapes, format: string, io: CommandIO): Promise<number> {
+  const { continueBreaks } = await import("../../dbos/versions.js");
+  const unfinished = (await runs.list()).filter((r) => r.status === "running" || r.status === "waiting");
+  const verdicts: RunVerdict[] = [];
+  for (const run of unfinished) {
+    const base = { runId: run.runId, workflow: run.workflow, status: run.status };
+    const target = shapes.get(run.workflow);
+    if (target === undefined) {
+      verdicts.push({ ...base, spec: null, resumable: false, problems: [`no spec among these defines workflow ${run.workflow}`] });
+      continue;
+    }
+    let problems: string[] = [];
+    if (run.fingerprint !== target.fingerprint) {
+      const shape = await runs.shapeOf(run);
+      problems = shape === null ? [`the shape of its version (${run.fingerprint ?? "unknown"}) is not recorded, so it cannot be compared`] : continueBreaks(shape, target.shape);
+    }
+    verdicts.push({ ...base, spec: target.spec, resumable: problems.length === 0, problems });
+  }
+  return printVerdicts(verdicts, format, io, {
+    ok: "can be continued by workers of these specs",
+    blocked: "cannot be continued by workers of these specs: keep workers of their version until they finish, or cancel them (flowspec runs cancel --pg)",
+  });
 }
 
 function oneLine(error: unknown): string {

@@ -16,8 +16,21 @@ import { printable, printableJson } from "../text.js";
 import { resumeProblems, shapeFingerprint, UNFINISHED, type Journal, type RunRecord, type WorkflowShape } from "../../runtime/durable/index.js";
 import { UsageError, type CommandIO } from "./types.js";
 
-/** `runs check`: exit 0 when every unfinished run can be resumed by the specs, 1 when one cannot, 2 when a spec has errors. */
-export async function checkRuns(journal: Journal, specPaths: readonly string[], format: string, io: CommandIO): Promise<number> {
+/** The version each spec defines, by workflow name. */
+export type SpecShapes = ReadonlyMap<string, { readonly shape: WorkflowShape; readonly fingerprint: string; readonly spec: string }>;
+
+/** Whether one unfinished run can go on under the specs, and why not. */
+export interface RunVerdict {
+  readonly runId: string;
+  readonly workflow: string;
+  readonly status: string;
+  readonly spec: string | null;
+  readonly resumable: boolean;
+  readonly problems: readonly string[];
+}
+
+/** The shapes of the specs at `specPaths` (default specs/), or null (printed) when one has errors: exit 2. */
+export async function specShapes(specPaths: readonly string[], io: CommandIO): Promise<SpecShapes | null> {
   const shapes = new Map<string, { shape: WorkflowShape; fingerprint: string; spec: string }>();
   for (const file of await findSpecFiles(specPaths, io.cwd)) {
     const source = await readFile(file.path, "utf8");
@@ -25,12 +38,27 @@ export async function checkRuns(journal: Journal, specPaths: readonly string[], 
     if (model === undefined || hasErrors(diagnostics)) {
       io.stderr.write(formatText([{ path: file.display, source, diagnostics }], { color: false }));
       io.stderr.write(`flowspec runs check: ${printable(file.display)} has errors; fix them to check runs against it\n`);
-      return 2;
+      return null;
     }
     const shape = shapeOfModel(model);
     shapes.set(model.workflow, { shape, fingerprint: shapeFingerprint(shape), spec: file.display });
   }
+  return shapes;
+}
+
+/** `runs check`: exit 0 when every unfinished run can be resumed by the specs, 1 when one cannot, 2 when a spec has errors. */
+export async function checkRuns(journal: Journal, specPaths: readonly string[], format: string, io: CommandIO): Promise<number> {
+  const shapes = await specShapes(specPaths, io);
+  if (shapes === null) return 2;
   const verdicts = journal.list({ status: UNFINISHED }).map((run) => verdict(journal, run, shapes));
+  return printVerdicts(verdicts, format, io, {
+    ok: "can be resumed by these specs",
+    blocked: "cannot be resumed by these specs: finish them on the old version, or cancel them (flowspec runs cancel)",
+  });
+}
+
+/** Prints `runs check`'s verdicts; exit 1 when a run cannot go on. `words` end the summary line: what ok and blocked mean on this backend. */
+export function printVerdicts(verdicts: readonly RunVerdict[], format: string, io: CommandIO, words: { readonly ok: string; readonly blocked: string }): number {
   const blocked = verdicts.filter((v) => !v.resumable).length;
   if (format === "json") {
     io.stdout.write(`${printableJson({ runs: verdicts, blocked })}\n`);
@@ -45,14 +73,14 @@ export async function checkRuns(journal: Journal, specPaths: readonly string[], 
     verdicts.length === 0
       ? "No unfinished runs."
       : blocked === 0
-        ? `All ${verdicts.length} unfinished runs can be resumed by these specs.`
-        : `${blocked} of ${verdicts.length} unfinished runs cannot be resumed by these specs: finish them on the old version, or cancel them (flowspec runs cancel).`,
+        ? `All ${verdicts.length} unfinished runs ${words.ok}.`
+        : `${blocked} of ${verdicts.length} unfinished runs ${words.blocked}.`,
   );
   io.stdout.write(`${lines.map(printable).join("\n")}\n`);
   return blocked > 0 ? 1 : 0;
 }
 
-function verdict(journal: Journal, run: RunRecord, shapes: ReadonlyMap<string, { shape: WorkflowShape; fingerprint: string; spec: string }>) {
+function verdict(journal: Journal, run: RunRecord, shapes: SpecShapes): RunVerdict {
   const base = { runId: run.runId, workflow: run.workflow, status: run.status };
   const target = shapes.get(run.workflow);
   if (target === undefined) return { ...base, spec: null, resumable: false, problems: [`no spec among these defines workflow ${run.workflow}`] };

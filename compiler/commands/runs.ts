@@ -4,7 +4,7 @@
 // journal file (missing, damaged, another program's). The journal is opened read-only, so a file the
 // user may not write (or a read-only disk) can still be inspected. Run ids, store keys, payloads and
 // error messages come from user code: every line is escaped with `printable`, as `check` does, so
-// they cannot drive the terminal. With `--pg URL`, list, show and cancel read the runs of flowspec/dbos
+// they cannot drive the terminal. With `--pg URL`, list, show, check and cancel read the runs of flowspec/dbos
 // from Postgres instead (runs-dbos.ts; DBOS and pg are imported only then), with the same output and
 // exit statuses (2 also for a bad URL, an unreachable Postgres or one without DBOS's tables).
 
@@ -18,7 +18,7 @@ import { UsageError, type Command, type CommandIO } from "./types.js";
 const RUNS_USAGE = `usage:
   flowspec runs list [--journal FILE | --pg URL] [--workflow NAME] [--status STATUS] [--format text|json]
   flowspec runs show <runId> [--journal FILE | --pg URL] [--format text|json]
-  flowspec runs check [specs...] [--journal FILE] [--format text|json]
+  flowspec runs check [specs...] [--journal FILE | --pg URL] [--format text|json]
   flowspec runs cancel <runId> [--journal FILE | --pg URL]
   flowspec runs purge --before AGE [--workflow NAME] [--journal FILE] [--format text|json]
 
@@ -28,8 +28,9 @@ STATUS is running, waiting, completed, failed, cancelled or timed_out (DBOS runs
 check: whether the specs (default: specs/) can resume each unfinished run, and why not; exit 1
 when one cannot (run it before a deploy). cancel: ends an unfinished run. purge: deletes finished
 runs last updated more than AGE ago (30s, 15m, 12h, 7d, 2w).
---pg URL: list, show and cancel the runs of flowspec/dbos in that DBOS system database (Postgres)
-instead of a journal file; the password may come from PGPASSWORD instead of the URL.
+--pg URL: list, show, check and cancel the runs of flowspec/dbos in that DBOS system database
+(Postgres) instead of a journal file; check then says whether workers of the specs would go on with
+each run. The password may come from PGPASSWORD instead of the URL.
 `;
 
 const STATUSES = ["running", "waiting", "completed", "failed", "cancelled", "timed_out"] as const;
@@ -66,10 +67,10 @@ export const runsCommand: Command = async (args, io) => {
   if (sub === "purge") durationMs(flags.before!); // a bad age is a usage error before the file is opened
   if (flags.pg !== undefined) {
     if (flags.journal !== undefined) throw new UsageError("--pg and --journal are mutually exclusive: --pg reads DBOS runs from Postgres, --journal a SQLite journal file");
-    if (sub === "check" || sub === "purge") throw new UsageError(`${sub} reads a SQLite journal; with --pg, use list, show or cancel`);
+    if (sub === "purge") throw new UsageError("purge reads a SQLite journal; DBOS keeps its own runs (DBOSClient.deleteWorkflows)");
     // DBOS and pg are loaded here only: no other command (nor runs on a journal) pays for them.
     const { dbosRunsCommand } = await import("./runs-dbos.js");
-    return dbosRunsCommand(sub as "list" | "show" | "cancel", flags.pg, { runId, workflow: flags.workflow, status: flags.status, format: flags.format }, io);
+    return dbosRunsCommand(sub as "list" | "show" | "cancel" | "check", flags.pg, { runId, workflow: flags.workflow, status: flags.status, format: flags.format }, io, rest);
   }
   if (flags.status === "timed_out") throw new UsageError("--status timed_out is for DBOS runs (--pg); a journal records a timed-out run as failed");
   const file = flags.journal ?? DEFAULT_JOURNAL;

@@ -6,7 +6,7 @@
 // CI=true, where a missing Postgres fails the run.
 
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, connect, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -89,6 +89,38 @@ describe.skipIf(problem !== null)("flowspec runs --pg (Postgres, child processes
     expect((await runs("list", "--status", "timed_out")).stdout).toBe("no runs\n");
   });
 
+  it("check: whether workers of these specs would go on with each unfinished run (DESIGN's rule, plus the same routing on DBOS)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flowspec-check-"));
+    try {
+      // The same specs: every unfinished run (cli-ask waiting for a human, cli-gap queued) goes on.
+      const same = await run(["runs", "check", "specs", "--pg", db.url], REPO);
+      expect(same.code, same.stderr).toBe(0);
+      expect(same.stdout).toMatch(/^ok {8}cli-ask \(HumanInTheLoopFlow, waiting\) by specs\/human-in-the-loop\.yaml$/m);
+      expect(same.stdout).toMatch(/^ok {8}cli-gap \(LoopFlow, waiting\) by specs\/loop\.yaml$/m);
+      expect(same.stdout).toMatch(/All 2 unfinished runs can be continued by workers of these specs\.$/m);
+      // A compatible change (a default): cli-gap, queued by the old version, is still fine.
+      cpSync(join(REPO, "specs"), join(dir, "specs"), { recursive: true });
+      const loop = join(dir, "specs", "loop.yaml");
+      const original = readFileSync(loop, "utf8");
+      writeFileSync(loop, original.replace("loops: { type: integer, default: 0,", "loops: { type: integer, default: 1,"));
+      const compatible = await run(["runs", "check", "specs", "--pg", db.url], dir);
+      expect(compatible.code, compatible.stderr).toBe(0);
+      // A breaking one (a retype): cli-gap cannot go on; the verdict names the change.
+      writeFileSync(loop, original.replace("loops: { type: integer,", "loops: { type: number,"));
+      const breaking = await run(["runs", "check", "specs", "--pg", db.url, "--format", "json"], dir);
+      expect(breaking.code, breaking.stderr).toBe(1);
+      const verdicts = JSON.parse(breaking.stdout);
+      expect(verdicts.blocked).toBe(1);
+      const gap = verdicts.runs.find((v: { runId: string }) => v.runId === "cli-gap");
+      expect(gap).toMatchObject({ resumable: false, problems: [expect.stringMatching(/state field "loops" is number, was integer/)] });
+      // A spec with errors is reported before Postgres is read.
+      writeFileSync(loop, "flowspec: 1\nworkflow: LoopFlow\nsteps: 3\n");
+      expect((await run(["runs", "check", "specs", "--pg", db.url], dir)).code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it("show: a completed run's timeline (ticks, attempts), stream and outcome, as the journal variant prints it", async () => {
     const out = await runs("show", "cli-done");
     expect(out.code, out.stderr).toBe(0);
@@ -168,12 +200,12 @@ describe.skipIf(problem !== null)("flowspec runs --pg (Postgres, child processes
     const unknown = await runs("show", "nope");
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^flowspec runs: no run "nope" in the DBOS system database at /);
-    // --pg and a journal are mutually exclusive; check and purge read journals only.
+    // --pg and a journal are mutually exclusive; purge reads journals only.
     const both = await run(["runs", "list", "--pg", db.url, "--journal", "flowspec-runs.db"], REPO);
     expect(both).toMatchObject({ code: 2, stdout: "" });
     expect(both.stderr).toBe("flowspec runs: --pg and --journal are mutually exclusive: --pg reads DBOS runs from Postgres, --journal a SQLite journal file\n");
-    expect((await runs("check")).stderr).toBe("flowspec runs: check reads a SQLite journal; with --pg, use list, show or cancel\n");
-    expect((await runs("purge", "--before", "7d")).code).toBe(2);
+    const purge = await runs("purge", "--before", "7d");
+    expect(purge).toMatchObject({ code: 2, stderr: "flowspec runs: purge reads a SQLite journal; DBOS keeps its own runs (DBOSClient.deleteWorkflows)\n" });
     // timed_out is a DBOS status; a journal records a timed-out run as failed.
     const journalTimedOut = await run(["runs", "list", "--status", "timed_out"], REPO);
     expect(journalTimedOut).toMatchObject({ code: 2, stdout: "" });

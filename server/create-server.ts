@@ -66,6 +66,7 @@ function corsMiddleware(options: CorsOptions) {
 export function createServer(options: ServerOptions): FlowspecServer {
   const served = new Map<string, ServedWorkflow>();
   for (const [name, flow] of Object.entries(options.workflows)) served.set(name, serveWorkflow(name, flow));
+  for (const w of served.values()) options.stepEvents?.register(w.definition);
   const bodyBytes = options.limits?.bodyBytes ?? DEFAULTS.bodyBytes;
   const heartbeatMs = options.heartbeatMs ?? DEFAULTS.heartbeatMs;
   const failedStatus = options.failedRunStatus ?? 500;
@@ -182,7 +183,7 @@ export function createServer(options: ServerOptions): FlowspecServer {
 
   app.get("/events/:id", (c) => {
     const r = run(c);
-    const response = streamResponse(r, streamQuery(new URL(c.req.url), c.req.header("last-event-id") ?? null), heartbeatMs, gate);
+    const response = streamResponse(r, streamQuery(new URL(c.req.url), c.req.header("last-event-id") ?? null), heartbeatMs, gate, options.stepEvents);
     return response ?? new Response(null, { status: 204, headers: { "content-type": "application/json" } });
   });
   app.post("/events/:id", async (c) => {

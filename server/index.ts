@@ -2,6 +2,7 @@
 // See docs/server.md.
 
 export { createServer } from "./create-server.js";
+export { StepEvents } from "./step-events.js";
 export type { FlowspecServer } from "./create-server.js";
 export type { ServerOptions, CorsOptions, ServerLimits, AuthorizeResult } from "./options.js";
 export type { ListenOptions, ListeningServer } from "./listen.js";

@@ -1,6 +1,7 @@
 // The options of `createServer`.
 
 import type { Journal } from "../runtime/index.js";
+import type { StepEvents } from "./step-events.js";
 import type { AnyWorkflow } from "./workflows.js";
 
 /** Cross-origin access. Off unless given; an origin of `"*"` together with `credentials` is refused. */
@@ -58,4 +59,9 @@ export interface ServerOptions {
    * `"idempotent"`: the existing run's handler, nothing started, so a client can retry a start safely.
    */
   readonly handlerIds?: "new-run" | "idempotent";
+  /**
+   * Live `StepStateChanged` events for `include_internal=true` streams: a `StepEvents` whose
+   * `onTick` the workflows were constructed with (`new DemoFlow({ onTick: steps.onTick })`).
+   */
+  readonly stepEvents?: StepEvents;
 }

@@ -98,10 +98,10 @@ export class ServedRun {
   }
 
   /**
-   * Resolves true when the log grows or the run ends, false after `ms` (a heartbeat is due). The
-   * returned `cancel` resolves it at once (the reader went away).
+   * Resolves true when the log grows or the run ends (or `wake` is called), false after `ms` (a
+   * heartbeat is due). `cancel` resolves it at once with false (the reader went away).
    */
-  waitForMore(ms: number): { promise: Promise<boolean>; cancel: () => void } {
+  waitForMore(ms: number): { promise: Promise<boolean>; wake: () => void; cancel: () => void } {
     let done!: (more: boolean) => void;
     const promise = new Promise<boolean>((resolve) => (done = resolve));
     const wake = () => {
@@ -115,6 +115,10 @@ export class ServedRun {
     this.#wakers.add(wake);
     return {
       promise,
+      wake: () => {
+        this.#wakers.delete(wake);
+        wake();
+      },
       cancel: () => {
         this.#wakers.delete(wake);
         clearTimeout(timer);

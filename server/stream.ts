@@ -9,12 +9,15 @@
 import { ClientError } from "./errors.js";
 import { isTerminal, type Envelope } from "./envelope.js";
 import type { ServedRun } from "./runs.js";
+import type { StepEvents } from "./step-events.js";
 
 export interface StreamQuery {
   readonly sse: boolean;
   /** The last sequence number the reader has: -1 for everything, `now` for only what comes next. */
   readonly after: number | "now";
   readonly includeQualifiedName: boolean;
+  /** Also the live internal events (`StepStateChanged`), when the server has `stepEvents`. */
+  readonly internal: boolean;
 }
 
 function flag(value: string | undefined, name: string, dflt: boolean): boolean {
@@ -35,11 +38,11 @@ function cursor(value: string, name: string): number | "now" {
 export function streamQuery(url: URL, lastEventId: string | null): StreamQuery {
   const q = url.searchParams;
   const sse = flag(q.get("sse") ?? undefined, "sse", true);
-  flag(q.get("include_internal") ?? undefined, "include_internal", false);
+  const internal = flag(q.get("include_internal") ?? undefined, "include_internal", false);
   const includeQualifiedName = flag(q.get("include_qualified_name") ?? undefined, "include_qualified_name", true);
   let after = cursor(q.get("after_sequence") ?? "now", "after_sequence");
   if (sse && lastEventId !== null && lastEventId.trim() !== "") after = cursor(lastEventId.trim(), "Last-Event-ID");
-  return { sse, after, includeQualifiedName };
+  return { sse, after, includeQualifiedName, internal };
 }
 
 const encoder = new TextEncoder();
@@ -52,26 +55,40 @@ export class ReaderGate {
 }
 
 /** The stream response, or null when the run ended and nothing is left after the cursor (the route answers 204). */
-export function streamResponse(run: ServedRun, query: StreamQuery, heartbeatMs: number, gate: ReaderGate): Response | null {
+export function streamResponse(run: ServedRun, query: StreamQuery, heartbeatMs: number, gate: ReaderGate, steps?: StepEvents): Response | null {
   let next = query.after === "now" ? run.log.length : query.after + 1;
   if (run.ended && next >= run.log.length) return null;
   if (gate.open >= gate.limit) throw new ClientError(503, `Too many open event streams (limit ${gate.limit}); try again later`);
   gate.open++;
   let released = false;
+  let waiting: { wake: () => void; cancel: () => void } | null = null;
+  // Live internal events, queued for this reader (bounded: the oldest are dropped past 1,000).
+  const internal: Envelope[] = [];
+  const unlisten =
+    query.internal && steps !== undefined && !run.ended
+      ? steps.listen(run.runId, (env) => {
+          if (internal.push(env) > 1000) internal.shift();
+          waiting?.wake();
+        })
+      : undefined;
   const release = () => {
-    if (!released) (released = true), gate.open--;
+    if (!released) (released = true), gate.open--, unlisten?.();
   };
-  let waiting: { cancel: () => void } | null = null;
-  const frame = (seq: number, env: Envelope): string => {
+  const frame = (seq: number | null, env: Envelope): string => {
     const out = query.includeQualifiedName ? env : { ...env, qualified_name: null };
-    return query.sse ? `id: ${seq}\ndata: ${JSON.stringify(out)}\n\n` : `${JSON.stringify({ ...out, sequence: seq })}\n`;
+    if (!query.sse) return `${JSON.stringify({ ...out, sequence: seq })}\n`;
+    return seq === null ? `data: ${JSON.stringify(out)}\n\n` : `id: ${seq}\ndata: ${JSON.stringify(out)}\n\n`;
   };
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       for (;;) {
         if (released) return;
+        if (internal.length > 0 && next >= run.log.length) {
+          controller.enqueue(encoder.encode(internal.splice(0).map((env) => frame(null, env)).join("")));
+          return;
+        }
         if (next < run.log.length) {
-          let text = "";
+          let text = internal.splice(0).map((env) => frame(null, env)).join("");
           let end = false;
           for (; next < run.log.length && !end; next++) {
             text += frame(next, run.log[next]!);

@@ -101,7 +101,8 @@ export function createServer(options: ServerOptions): FlowspecServer {
 
   app.get("/", () => new Response(INDEX_HTML, { headers: { "content-type": "text/html; charset=utf-8" } }));
   app.get("/health", () => json({ status: "healthy" }));
-  app.get("/openapi.json", () => json(openApiDocument(served)));
+  let openapi: string | undefined; // the specs do not change while the server runs: built once
+  app.get("/openapi.json", () => new Response((openapi ??= JSON.stringify(openApiDocument(served))), { headers: { "content-type": "application/json" } }));
   app.get("/workflows", () => json({ workflows: [...served.keys()] }));
   app.get("/workflows/:name/schema", (c) => json(startStopSchemas(workflow(c))));
   app.get("/workflows/:name/events", (c) => json({ events: [...workflow(c).events.values()].map(eventSchema) }));

@@ -56,9 +56,16 @@ export function serveWorkflow(name: string, flow: AnyWorkflow): ServedWorkflow {
 
 /** An event class's JSON Schema (what a client sends: defaults optional), titled with its type name. */
 export function eventSchema(cls: EventClass): Record<string, unknown> {
-  const { $schema: _drop, ...schema } = z.toJSONSchema(cls.schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
-  return { ...schema, title: cls.typeName };
+  let schema = schemas.get(cls);
+  if (schema === undefined) {
+    const { $schema: _drop, ...rest } = z.toJSONSchema(cls.schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+    schemas.set(cls, (schema = { ...rest, title: cls.typeName }));
+  }
+  return schema;
 }
+
+/** Event classes are immutable: each one's schema is converted once. */
+const schemas = new WeakMap<EventClass, Record<string, unknown>>();
 
 /** `/workflows/{name}/schema`: the start event's schema and the stop event's (several stop events: `anyOf`). */
 export function startStopSchemas(w: ServedWorkflow): { start: unknown; stop: unknown } {

@@ -11,6 +11,22 @@
 // The file is identified by `PRAGMA application_id` and a `meta` table (magic + schema version):
 // a file written by another program, a garbage or truncated file is refused with a
 // `JournalFileError` naming the file, never replayed.
+//
+// Layout (schema version 3), shaped so that the common commit (a run's entries, no change of
+// status) is one row appended, dirtying about one page (docs/performance.md). Its fence (the
+// lease holder, entries following on) is checked against what this connection last committed,
+// and re-read from the file whenever another connection wrote to it (`PRAGMA data_version`).
+//  - `batches`: a run's entries, packed one row per commit (`seq`..`last_seq`, one entry per line
+//    of `data`), keyed by the integer `id` = run_no * 2^32 + seq (the run's number, given at
+//    creation, then the first seq), so the newest run appends at the end of the table (a rowid
+//    B-tree: no rebalancing of siblings, as a text key would cause). Each row carries what the
+//    commit changed in the run's record (`ticks`, `updated_at`): the run's record is the `runs` row,
+//    or the run's last batch row where that is newer (`last_seq` beyond the runs row's). The commit
+//    does not rewrite the `runs` row, its shape nor its status index.
+//  - `runs`: the run's identity, number, shape, status, outcome and lease (always current there: a
+//    commit that changes the status, finishes the run, or renews the lease writes the row whole;
+//    a commit renews the lease in the file when that moves its expiry by more than
+//    `LEASE_RENEW_GRANULARITY_MS`, 1 s, so at 40,000 commits/s the row is rewritten once a second).
 
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -40,8 +56,8 @@ import {
 export const APPLICATION_ID = 0x466c5370;
 /** The `meta` table's magic value. */
 export const MAGIC = "flowspec-journal";
-/** The schema version this code writes and reads (version 1 files are upgraded when opened for writing). */
-export const SCHEMA_VERSION = 2;
+/** The schema version this code writes and reads (versions 1 and 2 are upgraded when opened for writing, and read as they are when opened read-only). */
+export const SCHEMA_VERSION = 3;
 
 /** The journal file is not usable: not a database, another program's, damaged, or a newer schema. */
 export class JournalFileError extends Error {
@@ -73,6 +89,109 @@ export interface SqliteJournalOptions {
 /** Version 1 → 2: run leases (one owner per run). */
 const UPGRADE_1_TO_2 = "ALTER TABLE runs ADD COLUMN owner TEXT; ALTER TABLE runs ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;";
 
+const BATCHES = `
+CREATE TABLE batches (
+  id INTEGER PRIMARY KEY,
+  last_seq INTEGER NOT NULL,
+  kinds INTEGER NOT NULL,
+  ticks INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE UNIQUE INDEX runs_by_no ON runs (run_no);
+`;
+
+/** `batches.id` of a run's seq: run_no * 2^32 + seq, computed by SQLite (64-bit integers; a JS number would lose precision). */
+const ID = (no: string, seq: string) => `(${no} * 4294967296 + ${seq})`;
+
+/**
+ * Version 2 → 3: entries move from one row each (`entries`) into `batches` rows (one row per
+ * migrated entry; the runs rows stay current, so the migrated rows' `ticks`/`updated_at` are
+ * never read).
+ */
+const UPGRADE_2_TO_3 = `
+ALTER TABLE runs ADD COLUMN run_no INTEGER;
+CREATE TEMP TABLE numbering (run_id TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO numbering SELECT run_id, row_number() OVER (ORDER BY created_at, run_id) FROM runs;
+UPDATE runs SET run_no = numbering.n FROM numbering WHERE numbering.run_id = runs.run_id;
+DROP TABLE numbering;
+${BATCHES}
+INSERT INTO batches (id, last_seq, kinds, ticks, updated_at, data)
+  SELECT ${ID("r.run_no", "e.seq")}, e.seq, CASE e.kind WHEN 'tick' THEN 1 WHEN 'attempt' THEN 2 WHEN 'stream' THEN 4 ELSE 8 END, 0, e.at, e.at || ' ' || e.kind || ' ' || e.data
+  FROM entries e JOIN runs r ON r.run_id = e.run_id ORDER BY 1;
+DROP TABLE entries;`;
+
+/** A lease in the runs row is rewritten by a commit only when it would gain more than this (ms); see `commitBatch`. */
+export const LEASE_RENEW_GRANULARITY_MS = 1000;
+
+/** The id of the last `batches` row of the run in `runs` row `r`. */
+const LAST_BATCH = (r: string) => `(SELECT max(id) FROM batches WHERE id BETWEEN ${ID(`${r}.run_no`, "0")} AND ${ID(`${r}.run_no`, "4294967295")})`;
+
+/** Bit of an entry kind in `batches.kinds`. */
+function kindBit(kind: string): number {
+  return kind === "tick" ? 1 : kind === "attempt" ? 2 : kind === "stream" ? 4 : 8;
+}
+
+/** A run's entries as `batches` rows: consecutive seqs, one entry per line (`at kind json`); an entry whose JSON holds a newline gets a row of its own. */
+interface PackedRow {
+  readonly seq: number;
+  readonly lastSeq: number;
+  readonly kinds: number;
+  readonly ticks: number;
+  readonly data: string;
+}
+
+function pack(entries: readonly StoredEntry[]): PackedRow[] {
+  const rows: PackedRow[] = [];
+  let i = 0;
+  while (i < entries.length) {
+    const first = entries[i]!;
+    checkKind(first.kind);
+    let data = `${first.at} ${first.kind} ${first.json}`;
+    let kinds = kindBit(first.kind);
+    let ticks = first.kind === "tick" ? 1 : 0;
+    let last = first.seq;
+    i++;
+    if (!first.json.includes("\n")) {
+      for (; i < entries.length; i++) {
+        const e = entries[i]!;
+        if (e.seq !== last + 1 || e.json.includes("\n")) break;
+        checkKind(e.kind);
+        data += `\n${e.at} ${e.kind} ${e.json}`;
+        kinds |= kindBit(e.kind);
+        if (e.kind === "tick") ticks++;
+        last = e.seq;
+      }
+    }
+    rows.push({ seq: first.seq, lastSeq: last, kinds, ticks, data });
+  }
+  return rows;
+}
+
+/** A kind is stored as a word before the entry's JSON: no space, no newline. */
+function checkKind(kind: string): void {
+  if (kind !== "tick" && kind !== "attempt" && kind !== "stream" && !/^[a-z_]+$/.test(kind)) throw new Error(`journal entry kind ${JSON.stringify(kind)} cannot be stored`);
+}
+
+/** Appends the entries of a `batches` row with seq > `after` (and of `kind`, when given) to `out`. */
+function unpack(row: { seq: number; last_seq: number; data: string }, after: number, kind: string | undefined, out: StoredEntry[]): void {
+  const d = row.data;
+  let seq = row.seq;
+  let pos = 0;
+  for (;;) {
+    const end = seq === row.last_seq ? d.length : d.indexOf("\n", pos);
+    if (seq > after) {
+      const s1 = d.indexOf(" ", pos);
+      const s2 = d.indexOf(" ", s1 + 1);
+      const k = d.slice(s1 + 1, s2);
+      if (kind === undefined || k === kind) out.push({ seq, at: Number(d.slice(pos, s1)), kind: k as EntryKind, json: d.slice(s2 + 1, end) });
+    }
+    if (seq === row.last_seq || end < 0) return;
+    seq++;
+    pos = end + 1;
+  }
+}
+
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE runs (
@@ -87,17 +206,11 @@ CREATE TABLE runs (
   last_seq INTEGER NOT NULL,
   outcome TEXT,
   owner TEXT,
-  lease_until INTEGER NOT NULL DEFAULT 0
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  run_no INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX runs_by_workflow_status ON runs (workflow, status);
-CREATE TABLE entries (
-  run_id TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  at INTEGER NOT NULL,
-  kind TEXT NOT NULL,
-  data TEXT NOT NULL,
-  PRIMARY KEY (run_id, seq)
-) WITHOUT ROWID;
+${BATCHES}
 CREATE TABLE snapshots (
   run_id TEXT NOT NULL,
   seq INTEGER NOT NULL,
@@ -120,9 +233,34 @@ interface RunRow {
   outcome: string | null;
   owner?: string | null;
   lease_until?: number;
+  /** The run's last `batches` row (null: none, or a version 1-2 file). */
+  b_last?: number | null;
+  b_ticks?: number | null;
+  b_updated?: number | null;
 }
 
-function toRecord(row: RunRow): RunRecord {
+/** What a commit checks and builds on for one run (see `SqliteJournal.heads`). */
+interface Head {
+  readonly runId: string;
+  readonly runNo: number;
+  readonly status: string;
+  /** The runs row holds an outcome. */
+  readonly finished: boolean;
+  /** The lease in the runs row. */
+  readonly owner: string | null;
+  readonly leaseUntil: number;
+  readonly lastSeq: number;
+  readonly ticks: number;
+}
+
+/** The runs row, with its last batch row's fields where that row is newer. */
+function current(row: RunRow): RunRow {
+  if (row.b_last != null && row.b_last > row.last_seq) return { ...row, last_seq: row.b_last, ticks: row.b_ticks!, updated_at: row.b_updated! };
+  return row;
+}
+
+function toRecord(raw: RunRow): RunRecord {
+  const row = current(raw);
   return {
     runId: row.run_id,
     workflow: row.workflow,
@@ -187,11 +325,21 @@ export class SqliteJournal implements Journal {
   private readonly db: BetterSqlite3.Database;
   private readonly stmts: ReturnType<SqliteJournal["prepareReads"]>;
   private writeStmts: ReturnType<SqliteJournal["prepareWrites"]> | undefined;
-  private readonly commitTx: (batch: readonly RunBatch[]) => RefusedRun[];
+  private readonly commitTx: BetterSqlite3.Transaction<(batch: readonly RunBatch[], rows: readonly PackedRow[][], staged: Head[]) => RefusedRun[]>;
+  /**
+   * What this connection last committed for each run it drives: the fence and the record the next
+   * commit builds on, without reading them back. Valid while no other connection committed to the
+   * file (`PRAGMA data_version` unchanged, read inside the commit's IMMEDIATE transaction);
+   * otherwise, and after every other kind of write of this connection, read from the file.
+   */
+  private readonly heads = new Map<string, Head>();
+  private dataVersion = -1;
   private readonly cancelTx: BetterSqlite3.Transaction<(runId: string) => RunRecord | undefined>;
   private readonly purgeTx: BetterSqlite3.Transaction<(options: { readonly before: number; readonly workflow?: string }) => PurgeReport>;
   private readonly claimTx: BetterSqlite3.Transaction<(runId: string, lease: RunLease, isDead: (held: RunLease) => boolean) => RunLease | null>;
-  private readonly createTx: (run: NewRun, first: readonly StoredEntry[], seed?: Snapshot) => void;
+  private readonly createTx: BetterSqlite3.Transaction<(run: NewRun, first: readonly StoredEntry[], seed?: Snapshot) => void>;
+  /** A version 1 or 2 file opened read-only: entries one per row in `entries`. */
+  private legacy = false;
 
   constructor(file: string, options: SqliteJournalOptions = {}) {
     this.location = file;
@@ -217,7 +365,7 @@ export class SqliteJournal implements Journal {
       db.close();
       throw error instanceof JournalFileError ? error : this.fileError(error, "cannot open");
     }
-    this.commitTx = db.transaction((batch: readonly RunBatch[]) => this.commitBatch(batch));
+    this.commitTx = db.transaction((batch: readonly RunBatch[], rows: readonly PackedRow[][], staged: Head[]) => this.commitBatch(batch, rows, staged));
     this.createTx = db.transaction((run: NewRun, first: readonly StoredEntry[], seed?: Snapshot) => this.insertRun(run, first, seed));
     this.cancelTx = db.transaction((runId: string) => this.cancelRun(runId));
     this.purgeTx = db.transaction((options: { readonly before: number; readonly workflow?: string }) => this.purgeRuns(options));
@@ -252,10 +400,13 @@ export class SqliteJournal implements Journal {
       if (meta.get("magic") !== MAGIC) throw new JournalFileError(this.location, "has a flowspec application id but no journal magic; damaged or foreign");
       const version = Number(meta.get("schema_version"));
       if (version > SCHEMA_VERSION) throw new JournalFileError(this.location, `has journal schema version ${version}; this flowspec reads up to ${SCHEMA_VERSION}. Upgrade flowspec.`);
-      if (version === 1 && !readonly) {
-        db.exec(`BEGIN IMMEDIATE; ${UPGRADE_1_TO_2} UPDATE meta SET value = '2' WHERE key = 'schema_version'; COMMIT;`);
-      } else if (version !== SCHEMA_VERSION && !(version === 1 && readonly)) {
+      if (version !== 1 && version !== 2 && version !== SCHEMA_VERSION) {
         throw new JournalFileError(this.location, `has unknown journal schema version ${meta.get("schema_version")}`);
+      }
+      if (version < SCHEMA_VERSION && readonly) this.legacy = true;
+      else if (version < SCHEMA_VERSION) {
+        // One transaction: a crash during the upgrade leaves the file as it was.
+        db.exec(`BEGIN IMMEDIATE; ${version === 1 ? UPGRADE_1_TO_2 : ""} ${UPGRADE_2_TO_3} UPDATE meta SET value = '${SCHEMA_VERSION}' WHERE key = 'schema_version'; COMMIT;`);
       }
       if (!readonly) db.pragma("journal_mode = WAL");
     }
@@ -269,12 +420,30 @@ export class SqliteJournal implements Journal {
   /** Statements that read (prepared at open; they work on every schema version this code reads). */
   private prepareReads() {
     const db = this.db;
+    if (this.legacy) {
+      return {
+        getRun: db.prepare("SELECT * FROM runs WHERE run_id = ?"),
+        read: db.prepare("SELECT seq, seq AS last_seq, at || ' ' || kind || ' ' || data AS data FROM entries WHERE run_id = @run AND seq > @after ORDER BY seq"),
+        readKind: db.prepare("SELECT seq, seq AS last_seq, at || ' ' || kind || ' ' || data AS data FROM entries WHERE run_id = @run AND seq > @after AND kind = @kind ORDER BY seq"),
+        snapshot: db.prepare("SELECT seq, at, data FROM snapshots WHERE run_id = ? ORDER BY seq DESC LIMIT 1"),
+      };
+    }
+    // The rows holding seqs after @after: from the one holding @after + 1 (rows hold disjoint, ordered ranges).
+    const no = "(SELECT run_no FROM runs WHERE run_id = @run)";
+    const range = `id BETWEEN coalesce((SELECT max(id) FROM batches WHERE id BETWEEN ${ID(no, "0")} AND ${ID(no, "@after + 1")}), ${ID(no, "0")}) AND ${ID(no, "4294967295")}`;
+    const columns = `id - ${ID(no, "0")} AS seq, last_seq, data`;
     return {
-      getRun: db.prepare("SELECT * FROM runs WHERE run_id = ?"),
-      read: db.prepare("SELECT seq, at, kind, data FROM entries WHERE run_id = ? AND seq > ? ORDER BY seq"),
-      readKind: db.prepare("SELECT seq, at, kind, data FROM entries WHERE run_id = ? AND seq > ? AND kind = ? ORDER BY seq"),
+      getRun: db.prepare(`${this.runsSelect()} WHERE r.run_id = ?`),
+      read: db.prepare(`SELECT ${columns} FROM batches WHERE ${range} ORDER BY id`),
+      readKind: db.prepare(`SELECT ${columns} FROM batches WHERE ${range} AND (kinds & @kind) != 0 ORDER BY id`),
       snapshot: db.prepare("SELECT seq, at, data FROM snapshots WHERE run_id = ? ORDER BY seq DESC LIMIT 1"),
     };
+  }
+
+  /** Runs rows (as `r`) with their last batch row's record fields (see `current`). */
+  private runsSelect(): string {
+    if (this.legacy) return "SELECT r.* FROM runs r";
+    return `SELECT r.*, b.last_seq AS b_last, b.ticks AS b_ticks, b.updated_at AS b_updated FROM runs r LEFT JOIN batches b ON b.id = ${LAST_BATCH("r")}`;
   }
 
   /** Statements that write (prepared on first write: a read-only version 1 file has no lease columns). */
@@ -285,22 +454,26 @@ export class SqliteJournal implements Journal {
   private prepareWrites() {
     const db = this.db;
     return {
-      insertRun: db.prepare(
-        "INSERT INTO runs (run_id, workflow, fingerprint, shape, status, created_at, updated_at, ticks, last_seq, outcome, owner, lease_until) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, NULL, ?, ?)",
-      ),
+      insertRun: db
+        .prepare(
+          `INSERT INTO runs (run_id, workflow, fingerprint, shape, status, created_at, updated_at, ticks, last_seq, outcome, owner, lease_until, run_no)
+           VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, NULL, ?, ?, (SELECT coalesce(max(run_no), 0) + 1 FROM runs)) RETURNING run_no`,
+        )
+        .pluck(),
       runExists: db.prepare("SELECT 1 FROM runs WHERE run_id = ?").pluck(),
-      insertEntry: db.prepare("INSERT INTO entries (run_id, seq, at, kind, data) VALUES (?, ?, ?, ?, ?)"),
-      // Guarded: only the lease holder (or anyone, when no lease is given) extends a run, and only right after its last entry.
-      updateRun: db.prepare(
-        `UPDATE runs SET status = @status, updated_at = @at, ticks = ticks + @ticks, last_seq = @last, outcome = @outcome,
-           owner = CASE WHEN @owner IS NULL THEN owner WHEN @outcome IS NULL THEN @owner ELSE NULL END,
-           lease_until = CASE WHEN @owner IS NULL THEN lease_until WHEN @outcome IS NULL THEN @until ELSE 0 END
-         WHERE run_id = @runId AND last_seq = @first - 1 AND (@owner IS NULL OR owner IS NULL OR owner = @owner)`,
+      insertBatch: db.prepare(`INSERT INTO batches (id, last_seq, kinds, ticks, updated_at, data) VALUES (${ID("?", "?")}, ?, ?, ?, ?, ?)`),
+      // What a commit checks and builds on: the run's status, lease and outcome (runs row), and its last seq, tick count and update time (runs row, or its last batch row where newer).
+      head: db.prepare(
+        `SELECT r.run_no, r.status, r.outcome IS NOT NULL AS finished, r.owner, r.lease_until, r.last_seq, r.ticks, r.updated_at, b.last_seq AS b_last, b.ticks AS b_ticks, b.updated_at AS b_updated
+         FROM runs r LEFT JOIN batches b ON b.id = ${LAST_BATCH("r")} WHERE r.run_id = ?`,
       ),
+      dataVersion: db.prepare("PRAGMA data_version").pluck(),
+      numberRun: db.prepare("UPDATE runs SET run_no = (SELECT coalesce(max(run_no), 0) + 1 FROM runs) WHERE run_id = ? RETURNING run_no").pluck(),
+      updateRun: db.prepare("UPDATE runs SET status = ?, updated_at = ?, ticks = ?, last_seq = ?, outcome = ?, owner = ?, lease_until = ? WHERE run_id = ?"),
       lease: db.prepare("SELECT owner, lease_until, last_seq FROM runs WHERE run_id = ?"),
       setLease: db.prepare("UPDATE runs SET owner = ?, lease_until = ? WHERE run_id = ?"),
       upgradeRun: db.prepare("UPDATE runs SET fingerprint = ?, shape = ? WHERE run_id = ?"),
-      cancel: db.prepare("UPDATE runs SET status = 'cancelled', updated_at = ?, outcome = ?, owner = ?, lease_until = 0 WHERE run_id = ? AND status IN ('running', 'waiting')"),
+      cancel: db.prepare("UPDATE runs SET status = 'cancelled', updated_at = ?, ticks = ?, last_seq = ?, outcome = ?, owner = ?, lease_until = 0 WHERE run_id = ? AND status IN ('running', 'waiting')"),
       insertSnapshot: db.prepare("INSERT OR REPLACE INTO snapshots (run_id, seq, at, data) VALUES (?, ?, ?, ?)"),
       dropOldSnapshots: db.prepare("DELETE FROM snapshots WHERE run_id = ? AND seq < ?"),
     };
@@ -311,35 +484,56 @@ export class SqliteJournal implements Journal {
     if (s.runExists.get(run.runId) !== undefined) throw new RunExistsError(run.runId, this.location);
     const ticks = first.filter((e) => e.kind === "tick").length;
     const lastSeq = first.length > 0 ? first[first.length - 1]!.seq : 0;
-    s.insertRun.run(run.runId, run.workflow, run.fingerprint, JSON.stringify(run.shape), run.createdAt, run.createdAt, ticks, lastSeq, run.lease?.owner ?? null, run.lease?.until ?? 0);
-    for (const e of first) s.insertEntry.run(run.runId, e.seq, e.at, e.kind, e.json);
+    const no = s.insertRun.get(run.runId, run.workflow, run.fingerprint, JSON.stringify(run.shape), run.createdAt, run.createdAt, ticks, lastSeq, run.lease?.owner ?? null, run.lease?.until ?? 0) as number;
+    let count = 0;
+    for (const r of pack(first)) s.insertBatch.run(no, r.seq, r.lastSeq, r.kinds, (count += r.ticks), run.createdAt, r.data);
     if (seed !== undefined) s.insertSnapshot.run(run.runId, seed.seq, seed.at, seed.json);
   }
 
-  private commitBatch(batch: readonly RunBatch[]): RefusedRun[] {
+  /**
+   * One run's part of a batch costs one read (`head`: the fence) and, in the common case (entries,
+   * same status, the lease in the runs row still current to within `LEASE_RENEW_GRANULARITY_MS`),
+   * one row insert. The runs row is rewritten, whole, when the status or outcome changes, the run
+   * moves to another version, the batch has no entries (a lease renewal), or the lease would gain
+   * more than `LEASE_RENEW_GRANULARITY_MS`.
+   */
+  private commitBatch(batch: readonly RunBatch[], packed: readonly PackedRow[][], staged: Head[]): RefusedRun[] {
     const s = this.writes;
     const refused: RefusedRun[] = [];
-    for (const b of batch) {
-      let ticks = 0;
-      for (const e of b.entries) if (e.kind === "tick") ticks++;
-      const last = b.entries.length > 0 ? b.entries[b.entries.length - 1]!.seq : null;
-      const row = last === null ? (s.lease.get(b.runId) as Pick<RunRow, "last_seq"> | undefined) : undefined;
-      const changed = s.updateRun.run({
-        status: b.status,
-        at: b.updatedAt,
-        ticks,
-        last: last ?? row?.last_seq ?? -1,
-        first: b.entries[0]?.seq ?? (row?.last_seq ?? -1) + 1,
-        outcome: b.outcome === null ? null : JSON.stringify(b.outcome),
-        owner: b.lease?.owner ?? null,
-        until: b.lease?.until ?? 0,
-        runId: b.runId,
-      }).changes;
-      if (changed !== 1) {
-        refused.push(this.refusalOf(b));
+    // Another connection (process) committed since this one last looked: what it knew may be stale.
+    const version = s.dataVersion.get() as number;
+    if (version !== this.dataVersion) {
+      this.heads.clear();
+      this.dataVersion = version;
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const b = batch[i]!;
+      const h = this.heads.get(b.runId) ?? this.readHead(b.runId);
+      if (h === undefined) {
+        refused.push({ runId: b.runId, reason: `journal ${this.location} has no run "${b.runId}"` });
         continue;
       }
-      for (const e of b.entries) s.insertEntry.run(b.runId, e.seq, e.at, e.kind, e.json);
+      const held = h.owner ? { owner: h.owner, until: h.leaseUntil } : null;
+      const no = refusal({ lastSeq: h.lastSeq }, held, b);
+      if (no !== null) {
+        refused.push(no);
+        continue;
+      }
+      const rows = packed[i]!;
+      let ticks = h.ticks;
+      for (const r of rows) s.insertBatch.run(h.runNo, r.seq, r.lastSeq, r.kinds, (ticks += r.ticks), b.updatedAt, r.data);
+      const last = rows.length > 0 ? rows[rows.length - 1]!.lastSeq : h.lastSeq;
+      // The lease: kept when the batch names none; the batch's while the run goes on; cleared once it finished.
+      let owner = b.lease === undefined ? h.owner : b.outcome === null ? b.lease.owner : null;
+      let until = b.lease === undefined ? h.leaseUntil : b.outcome === null ? b.lease.until : 0;
+      const renew = owner !== h.owner || (until === 0 ? h.leaseUntil !== 0 : until > h.leaseUntil + LEASE_RENEW_GRANULARITY_MS);
+      if (rows.length === 0 || renew || b.status !== h.status || b.outcome !== null || h.finished || b.upgrade !== undefined) {
+        s.updateRun.run(b.status, b.updatedAt, ticks, last, b.outcome === null ? null : JSON.stringify(b.outcome), owner, until, b.runId);
+      } else {
+        owner = h.owner;
+        until = h.leaseUntil;
+      }
+      staged.push({ runId: b.runId, runNo: h.runNo, status: b.status, finished: b.outcome !== null, owner, leaseUntil: until, lastSeq: last, ticks });
       if (b.upgrade !== undefined) s.upgradeRun.run(b.upgrade.fingerprint, JSON.stringify(b.upgrade.shape), b.runId);
       if (b.snapshot !== undefined) {
         s.insertSnapshot.run(b.runId, b.snapshot.seq, b.snapshot.at, b.snapshot.json);
@@ -349,25 +543,30 @@ export class SqliteJournal implements Journal {
     return refused;
   }
 
-  /** Why the guarded update left a run out. */
-  private refusalOf(b: RunBatch): RefusedRun {
-    const row = this.writes.lease.get(b.runId) as Pick<RunRow, "owner" | "lease_until" | "last_seq"> | undefined;
-    if (row === undefined) return { runId: b.runId, reason: `journal ${this.location} has no run "${b.runId}"` };
-    const lease = row.owner ? { owner: row.owner, until: row.lease_until ?? 0 } : null;
-    return refusal({ lastSeq: row.last_seq }, lease, b) ?? { runId: b.runId, reason: `run "${b.runId}" could not be updated` };
+  /** A run's head as the file holds it now (undefined: no such run). */
+  private readHead(runId: string): Head | undefined {
+    const raw = this.writes.head.get(runId) as (RunRow & { run_no: number | null; finished: number }) | undefined;
+    if (raw === undefined) return undefined;
+    const run = current(raw);
+    // A runs row written by other means than this class (a hand-made file) gets its number now.
+    const runNo = raw.run_no ?? (this.writes.numberRun.get(runId) as number);
+    return { runId, runNo, status: raw.status, finished: raw.finished !== 0, owner: raw.owner ?? null, leaseUntil: raw.lease_until ?? 0, lastSeq: run.last_seq, ticks: run.ticks };
   }
 
   cancel(runId: string): RunRecord | undefined {
+    this.heads.delete(runId);
     return this.guard(() => this.cancelTx.immediate(runId));
   }
 
   private cancelRun(runId: string): RunRecord | undefined {
-    this.writes.cancel.run(Date.now(), JSON.stringify(cancelledOutcome()), CANCELLED_OWNER, runId);
+    const h = this.readHead(runId);
+    if (h !== undefined) this.writes.cancel.run(Date.now(), h.ticks, h.lastSeq, JSON.stringify(cancelledOutcome()), CANCELLED_OWNER, runId);
     const row = this.stmts.getRun.get(runId) as RunRow | undefined;
     return row === undefined ? undefined : toRecord(row);
   }
 
   purge(options: { readonly before: number; readonly workflow?: string }): PurgeReport {
+    this.heads.clear();
     return this.guard(() => this.purgeTx.immediate(options));
   }
 
@@ -375,19 +574,24 @@ export class SqliteJournal implements Journal {
     const db = this.db;
     const where = `status IN ('completed', 'failed', 'cancelled') AND updated_at < ?${options.workflow === undefined ? "" : " AND workflow = ?"}`;
     const params = options.workflow === undefined ? [options.before] : [options.before, options.workflow];
-    db.exec("CREATE TEMP TABLE IF NOT EXISTS purging (run_id TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM purging;");
-    const runs = db.prepare(`INSERT INTO purging SELECT run_id FROM runs WHERE ${where}`).run(...params).changes;
+    db.exec("CREATE TEMP TABLE IF NOT EXISTS purging (run_id TEXT PRIMARY KEY, run_no INTEGER) WITHOUT ROWID; DELETE FROM purging;");
+    const runs = db.prepare(`INSERT INTO purging SELECT run_id, run_no FROM runs WHERE ${where}`).run(...params).changes;
+    const ofRun = `id BETWEEN ${ID("p.run_no", "0")} AND ${ID("p.run_no", "4294967295")}`;
     const sizes = db
       .prepare(
-        `SELECT (SELECT count(*) FROM entries WHERE run_id IN purging) AS entries, (SELECT coalesce(sum(length(data)), 0) FROM entries WHERE run_id IN purging) AS entryBytes,
-                (SELECT count(*) FROM snapshots WHERE run_id IN purging) AS snapshots, (SELECT coalesce(sum(length(data)), 0) FROM snapshots WHERE run_id IN purging) AS snapshotBytes`,
+        `SELECT (SELECT coalesce(sum(b.last_seq - (b.id - ${ID("p.run_no", "0")}) + 1), 0) FROM purging p JOIN batches b ON b.${ofRun}) AS entries,
+                (SELECT coalesce(sum(length(b.data)), 0) FROM purging p JOIN batches b ON b.${ofRun}) AS entryBytes,
+                (SELECT count(*) FROM snapshots WHERE run_id IN (SELECT run_id FROM purging)) AS snapshots, (SELECT coalesce(sum(length(data)), 0) FROM snapshots WHERE run_id IN (SELECT run_id FROM purging)) AS snapshotBytes`,
       )
       .get() as { entries: number; entryBytes: number; snapshots: number; snapshotBytes: number };
-    db.exec("DELETE FROM entries WHERE run_id IN purging; DELETE FROM snapshots WHERE run_id IN purging; DELETE FROM runs WHERE run_id IN purging; DELETE FROM purging;");
+    const dropBatches = db.prepare(`DELETE FROM batches WHERE id BETWEEN ${ID("?", "0")} AND ${ID("?", "4294967295")}`);
+    for (const no of db.prepare("SELECT run_no FROM purging WHERE run_no IS NOT NULL").pluck().all()) dropBatches.run(no, no);
+    db.exec(`DELETE FROM snapshots WHERE run_id IN (SELECT run_id FROM purging); DELETE FROM runs WHERE run_id IN (SELECT run_id FROM purging); DELETE FROM purging;`);
     return { runs, entries: sizes.entries, snapshots: sizes.snapshots, bytes: sizes.entryBytes + sizes.snapshotBytes };
   }
 
   claim(runId: string, lease: RunLease, isDead: (held: RunLease) => boolean): RunLease | null {
+    this.heads.delete(runId);
     return this.guard(() => this.claimTx.immediate(runId, lease, isDead));
   }
 
@@ -401,7 +605,8 @@ export class SqliteJournal implements Journal {
   }
 
   createRun(run: NewRun, first: readonly StoredEntry[], seed?: Snapshot): void {
-    this.guard(() => this.createTx(run, first, seed));
+    this.heads.delete(run.runId);
+    this.guard(() => this.createTx.immediate(run, first, seed));
   }
 
   getRun(runId: string): RunRecord | undefined {
@@ -412,15 +617,34 @@ export class SqliteJournal implements Journal {
   }
 
   commit(batch: readonly RunBatch[]): readonly RefusedRun[] {
-    return this.guard(() => this.commitTx(batch));
+    // Packed outside the transaction; IMMEDIATE, since the transaction reads (the fence) before it writes.
+    const rows = batch.map((b) => pack(b.entries));
+    const staged: Head[] = [];
+    let refused: RefusedRun[];
+    try {
+      refused = this.guard(() => this.commitTx.immediate(batch, rows, staged));
+    } catch (error) {
+      this.heads.clear();
+      throw error;
+    }
+    // Committed: what this connection wrote is what the file holds.
+    if (this.heads.size > 10_000) this.heads.clear();
+    for (const h of staged) {
+      if (h.finished) this.heads.delete(h.runId);
+      else this.heads.set(h.runId, h);
+    }
+    return refused;
   }
 
   read(runId: string, options: { readonly after?: number; readonly kind?: EntryKind } = {}): StoredEntry[] {
     return this.guard(() => {
+      const after = options.after ?? 0;
       const rows = (options.kind === undefined
-        ? this.stmts.read.all(runId, options.after ?? 0)
-        : this.stmts.readKind.all(runId, options.after ?? 0, options.kind)) as { seq: number; at: number; kind: EntryKind; data: string }[];
-      return rows.map((r) => ({ seq: r.seq, at: r.at, kind: r.kind, json: r.data }));
+        ? this.stmts.read.all({ run: runId, after })
+        : this.stmts.readKind.all({ run: runId, after, kind: this.legacy ? options.kind : kindBit(options.kind) })) as { seq: number; last_seq: number; data: string }[];
+      const out: StoredEntry[] = [];
+      for (const r of rows) unpack(r, after, options.kind, out);
+      return out;
     });
   }
 
@@ -436,17 +660,18 @@ export class SqliteJournal implements Journal {
       const where: string[] = [];
       const params: unknown[] = [];
       if (filter.workflow !== undefined) {
-        where.push("workflow = ?");
+        where.push("r.workflow = ?");
         params.push(filter.workflow);
       }
       if (filter.status !== undefined) {
         const statuses = typeof filter.status === "string" ? [filter.status] : [...filter.status];
-        where.push(`status IN (${statuses.map(() => "?").join(", ") || "NULL"})`);
+        where.push(`r.status IN (${statuses.map(() => "?").join(", ") || "NULL"})`);
         params.push(...statuses);
       }
-      let sql = `SELECT * FROM runs${where.length > 0 ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at, run_id`;
+      const runs = `${this.runsSelect()}${where.length > 0 ? ` WHERE ${where.join(" AND ")}` : ""}`;
+      let sql = `${runs} ORDER BY r.created_at, r.run_id`;
       if (filter.limit !== undefined) {
-        sql = `SELECT * FROM (SELECT * FROM runs${where.length > 0 ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, run_id DESC LIMIT ?)`;
+        sql = `SELECT * FROM (${runs} ORDER BY r.created_at DESC, r.run_id DESC LIMIT ?)`;
         params.push(filter.limit);
       }
       return (this.db.prepare(sql).all(...params) as RunRow[]).map(toRecord);

@@ -4,6 +4,10 @@
 //
 // (Or, without a build: node --import ./tests/durable/support/register.mjs bench/durable/bench.ts)
 //
+// 0. The SQLite journal against a bare better-sqlite3 loop doing one transaction per hop, at 1, 10
+//    and 100 KB of state (./journal-limit.ts; `npm run bench:durable -- journal [hops] [rounds]`
+//    prints that table alone; `--quick`, as `npm run bench` runs it: that table at 2,000 hops and 3
+//    rounds, then parts 1 and 2 at 2,000 / 200 events).
 // 1. Ping-pong, 10,000 events between two steps: in memory vs journaled to a SQLite file (WAL,
 //    synchronous=NORMAL), with commitBeforeSteps on (the default: every hop waits for its commit)
 //    and off (hops batch up per event-loop turn), and vs MemoryJournal (codec + bookkeeping only).
@@ -36,6 +40,7 @@ import { z } from "zod";
 import { Event, MemoryJournal, Workflow, type Journal, type StepContext, type WorkflowDefinition, type WorkflowOptions } from "flowspec/runtime";
 import { SqliteJournal } from "../../sqlite/index.js";
 import { PingPongFlow } from "../runtime/flows.js";
+import { journalLimit } from "./journal-limit.js";
 import { LangGraphLoop, type LangGraphOptions } from "./langgraph.js";
 
 const dir = mkdtempSync(join(tmpdir(), "flowspec-bench-durable-"));
@@ -232,7 +237,14 @@ async function stateGrowth(steps: number, stepsLangGraph: number): Promise<void>
   );
 }
 
-const args = process.argv.slice(2);
+const quick = process.argv.includes("--quick");
+const args = quick ? ["2000", "200", "200", "200"] : process.argv.slice(2);
+if (args[0] === "journal") {
+  await journalLimit(Number(args[1] ?? 5_000), Number(args[2] ?? 7));
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+await journalLimit(quick ? 2_000 : 5_000, quick ? 3 : 7);
 await pingpong(Number(args[0] ?? 10_000), Number(args[2] ?? 1_000));
 const steps = Number(args[1] ?? 1_000);
 await stateGrowth(steps, Number(args[3] ?? steps));

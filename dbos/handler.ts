@@ -211,14 +211,33 @@ class DbosRun<Result, State> implements RunHandle<Result, State> {
     async function* read(): AsyncGenerator<Event> {
       await ready;
       const env = workflowInfo(flow).env;
-      for await (const value of DBOS.readStream<Record<string, unknown>>(id, STREAM_KEY, { offset: options.from ?? 0, pollingIntervalMs: rt.readPollingMs } as never)) {
+      const from = options.from ?? 0;
+      let read = 0;
+      for await (const value of DBOS.readStream<Record<string, unknown>>(id, STREAM_KEY, { offset: from, pollingIntervalMs: rt.readPollingMs } as never)) {
         if ("flowspec.error" in value) throw fromDbosError({ flowspec: (value as unknown as StreamError)["flowspec.error"] });
         const ev = decodeEvent(env, value as { type: string; data: Record<string, unknown> });
+        read++;
         yield ev;
         if (eventClassOf(ev).kind === "stop") return;
       }
       // The stream ended without a stop event: DBOS ends a cancelled run's stream.
-      if ((await rt.status(id)) === "cancelled") throw cancelledError(id);
+      const status = await rt.status(id);
+      if (status === "cancelled") throw cancelledError(id);
+      if (status !== "completed" && status !== "failed" && status !== "timed_out") return;
+      // A run recorded in format 2 (recorder.ts) ends its stream with its result: the stop event (or
+      // its error) comes last, at the offset after the last entry. A run recorded in format 1 wrote it
+      // as an entry, so a reader that gets here started past it (as does one that started past the end).
+      if (read === 0 && from > 0) {
+        const end = await rt.streamEnd(id);
+        if (end === null || end.closed || from !== end.length) return;
+      }
+      let raw: { type: string; data: Record<string, unknown> };
+      try {
+        raw = (await DBOS.retrieveWorkflow(id).getResult({ pollingIntervalMs: rt.readPollingMs } as never)) as { type: string; data: Record<string, unknown> };
+      } catch (error) {
+        throw isDbosCancel(error) ? cancelledError(id) : fromDbosError(error);
+      }
+      yield decodeEvent(env, raw);
     }
     return read();
   }

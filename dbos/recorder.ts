@@ -18,6 +18,19 @@ import { decodeEvent, decodeTick, encodeError, encodeEvent, encodeTick, toDbosEr
 export const TICKS_TOPIC = "flowspec.tick";
 export const STREAM_KEY = "flowspec.stream";
 export const STATUS_KEY = "flowspec.status";
+/**
+ * The recording format of runs started by this version, in tick 0 (`format`; absent: 1). Format 2:
+ * the recv is armed only when needed, and the stream holds the written events and input requests
+ * only: its end is the run's DBOS result (readers append the stop event, or throw the run's error),
+ * so no stream entry nor close is recorded for it. Runs recorded in format 1 replay as recorded.
+ */
+export const RECORD_FORMAT = 2;
+
+/** The recording format of a run, from its tick 0 output. */
+export function formatOf(first: unknown): number {
+  const f = (first as { format?: unknown } | null)?.format;
+  return typeof f === "number" ? f : 1;
+}
 /** The id of an outside event the run's last `recv` took after the run ended (so it was never delivered). */
 export const UNDELIVERED_KEY = "flowspec.undelivered";
 const DAY_S = 86_400;
@@ -172,11 +185,11 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
     let tookLive = false;
 
     // The one armed DBOS.recv. Armed only at recorded positions, so it replays in the same place.
-    // Runs recorded by this version arm it lazily (`lazy`, recorded in tick 0): only while the run
+    // Runs recorded in format 2 arm it lazily (`lazy`, from tick 0): only while the run
     // waits for an event from outside (its shadow is idle), or after a batch that recorded a pending
     // message (`a`). A recv costs about four DBOS operations (its wait, its durable timeout, the
     // consumption and, at the end, the self-send that releases it), and most runs never get a message.
-    // Runs recorded by earlier versions arm it after tick 0 and after every consumed message.
+    // Runs recorded in format 1 arm it after tick 0 and after every consumed message.
     let lazy = false;
     let armed = false;
     /** A message is pending for this run (the watch said so) and no recv is armed. */
@@ -291,11 +304,12 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       for (const c of commands) {
         if (c.type === "write_stream") await DBOS.writeStream(STREAM_KEY, encodeEvent(c.event));
         else if (c.type === "complete_run") {
+          // Format 2: the stop event is the run's DBOS result, which readers append to the stream.
           const result = encodeEvent(c.result);
-          await DBOS.writeStream(STREAM_KEY, result);
+          if (!lazy) await DBOS.writeStream(STREAM_KEY, result);
           return { kind: "result", result };
         } else if (c.type === "fail_run") {
-          await DBOS.writeStream(STREAM_KEY, { "flowspec.error": encodeError(c.error) } satisfies StreamError);
+          if (!lazy) await DBOS.writeStream(STREAM_KEY, { "flowspec.error": encodeError(c.error) } satisfies StreamError);
           return { kind: "error", error: c.error };
         }
       }
@@ -307,7 +321,7 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       async () => {
         tookLive = true;
         const start = decodeEvent(env, input.start);
-        return { fingerprint, shape, tick: encodeTick({ type: "run_started", runId, start }), recv: "lazy" as const };
+        return { fingerprint, shape, tick: encodeTick({ type: "run_started", runId, start }), format: RECORD_FORMAT };
       },
       { name: "flowspec.tick", retriesAllowed: false },
     );
@@ -319,7 +333,7 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
         throw toDbosError(new JournalMismatchError(`Run ${runId} was journaled by another version of ${env.workflow}: ${differences.join("; ")}`, differences));
       }
     }
-    lazy = (first as { recv?: string }).recv === "lazy";
+    lazy = formatOf(first) >= 2;
     const t0 = decodeTick(first.tick, env);
     let end: End | null = null;
     if (tookLive) {
@@ -376,8 +390,8 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
       // so its sender (who checks after the run ended) throws instead of losing it silently.
       const last = slot as Envelope | null;
       if (last?.v === 1 && last.kind === "external" && typeof last.id === "string") await DBOS.setEvent(UNDELIVERED_KEY, last.id);
-      // Readers of a lazily armed run's stream end where the run ended (DBOS ends a stream once its
-      // workflow is no longer active); runs recorded by earlier versions also record the close.
+      // Format 2: readers of the stream end where the run ended (DBOS ends a stream once its workflow
+      // is no longer active), with its result.
       if (!lazy) await DBOS.closeStream(STREAM_KEY);
     } finally {
       // No step body starts once the run is no longer recorded here (it ended, was cancelled, or this

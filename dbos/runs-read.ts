@@ -197,7 +197,7 @@ export class DbosRuns {
       if (error !== null) outcome = { error };
     }
     // A run recorded in format 2 ends its stream with its result (the stop event) or its error.
-    if (format >= 2 && outcome !== null) stream.push("result" in outcome ? { index: stream.length, event: outcome.result } : { index: stream.length, error: outcome.error });
+    if (format >= 2 && (s.status === "SUCCESS" || s.status === "ERROR") && outcome !== null) stream.push("result" in outcome ? { index: stream.length, event: outcome.result } : { index: stream.length, error: outcome.error });
     return { run: { run: { ...base, fingerprint, ticks: ticks.length }, ticks, stream, outcome } };
   }
 

@@ -28,7 +28,7 @@ import type { StepGate } from "./recorder.js";
 import { acquireMigrationLock, connectLaunchLock } from "./launch-lock.js";
 import { quietLogger, type DbosLogger, type DbosRuntimeOptions } from "./options.js";
 import { guardPgClients, loadPg, maskUrl, type PgPool } from "./pg.js";
-import { makeRecorder, STATUS_KEY, TICKS_TOPIC, UNDELIVERED_KEY, type Envelope, type RunInput } from "./recorder.js";
+import { makeRecorder, STATUS_KEY, STREAM_KEY, TICKS_TOPIC, UNDELIVERED_KEY, type Envelope, type RunInput } from "./recorder.js";
 import { MessageWatch } from "./messages.js";
 import { ResultPoller } from "./results.js";
 import { checkCaps, StepSlots } from "./step-slots.js";
@@ -458,6 +458,20 @@ export class DbosRuntime implements WorkflowRuntime {
       }
       throw error;
     }
+  }
+
+  /**
+   * @internal A run's stream as stored: its number of entries, and whether it was closed (runs
+   * recorded in format 1 close it; format 2 ends it with the run). null when unknown.
+   */
+  async streamEnd(runId: string): Promise<{ length: number; closed: boolean } | null> {
+    if (this.pool === null) return null;
+    const { rows } = await this.pool.query(
+      `SELECT (SELECT count(*) FROM dbos.streams WHERE workflow_uuid = $1 AND key = $2)::int AS length,
+              EXISTS (SELECT 1 FROM dbos.operation_outputs WHERE workflow_uuid = $1 AND function_name = 'DBOS.closeStream') AS closed`,
+      [runId, STREAM_KEY],
+    );
+    return rows[0] === undefined ? null : { length: Number(rows[0].length), closed: rows[0].closed === true };
   }
 
   /** @internal */

@@ -12,7 +12,7 @@ import { HANDLER_ID, newHandlerId } from "./ids.js";
 import { listen, type ListenOptions, type ListeningServer } from "./listen.js";
 import { openApiDocument } from "./openapi.js";
 import type { CorsOptions, ServerOptions } from "./options.js";
-import { restoreRuns, type SkippedRun } from "./restore.js";
+import { loadRun, restoreRuns, type SkippedRun } from "./restore.js";
 import { RunTable, ServedRun, type HandlerStatus } from "./runs.js";
 import { ReaderGate, streamQuery, streamResponse } from "./stream.js";
 import { sentEvent, startInput } from "./event-input.js";
@@ -81,8 +81,19 @@ export function createServer(options: ServerOptions): FlowspecServer {
     if (w === undefined) throw notFound("Workflow");
     return w;
   };
-  const run = (c: HonoContext): ServedRun => {
-    const r = runs.get(c.req.param("id") ?? "");
+  const purged = new Set<string>();
+  /** A handler in memory, else (on a journal) its latest run loaded from the journal. */
+  const lookup = async (handlerId: string): Promise<ServedRun | undefined> => {
+    const r = runs.get(handlerId);
+    if (r !== undefined || options.journal === undefined || purged.has(handlerId)) return r;
+    try {
+      return await loadRun(options.journal, served, runs, handlerId);
+    } catch {
+      return undefined; // another version of the spec, another live owner: not servable here
+    }
+  };
+  const run = async (c: HonoContext): Promise<ServedRun> => {
+    const r = await lookup(c.req.param("id") ?? "");
     if (r === undefined) throw notFound("Handler");
     return r;
   };
@@ -123,7 +134,7 @@ export function createServer(options: ServerOptions): FlowspecServer {
         throw new ClientError(400, "handler_id must be 1-128 characters of A-Z, a-z, 0-9, _ and -", "handler_id");
       }
       handlerId = body.handler_id;
-      previous = runs.get(handlerId);
+      previous = await lookup(handlerId);
       if (previous !== undefined && options.handlerIds === "idempotent") {
         if (previous.workflow !== w) throw new ClientError(409, `Handler '${handlerId}' is a run of ${previous.workflow.name}`, "handler_id");
         return previous; // the same request again: the run it started, not a new one
@@ -158,18 +169,18 @@ export function createServer(options: ServerOptions): FlowspecServer {
     const list = runs.all().filter((r) => (statuses === undefined || statuses.includes(r.status)) && (names === undefined || names.includes(r.workflow.name)));
     return json({ handlers: list.map((r) => r.toJSON()) });
   });
-  app.get("/handlers/:id", (c) => {
-    const r = run(c);
+  app.get("/handlers/:id", async (c) => {
+    const r = await run(c);
     return json(r.toJSON(), statusOf(r.status));
   });
-  app.get("/results/:id", (c) => {
-    const r = run(c);
+  app.get("/results/:id", async (c) => {
+    const r = await run(c);
     const h = r.toJSON();
     const result = h.result === null ? null : h.result.qualified_name === `${BUILT_IN_MODULE}.StopEvent` ? (h.result.value as { result?: unknown }).result ?? null : h.result.value;
     return json({ ...h, result }, statusOf(r.status));
   });
   app.post("/handlers/:id/cancel", async (c) => {
-    const r = run(c);
+    const r = await run(c);
     const purge = (c.req.query("purge") ?? "").toLowerCase() === "true";
     if (!r.ended) {
       r.handler.cancel();
@@ -177,18 +188,19 @@ export function createServer(options: ServerOptions): FlowspecServer {
     } else if (!purge) throw notFound("Handler"); // the reference's answer for a finished run
     if (purge) {
       runs.delete(r.handlerId);
+      if (options.journal !== undefined) purged.add(r.handlerId);
       return json({ status: "deleted" });
     }
     return json({ status: "cancelled" });
   });
 
-  app.get("/events/:id", (c) => {
-    const r = run(c);
+  app.get("/events/:id", async (c) => {
+    const r = await run(c);
     const response = streamResponse(r, streamQuery(new URL(c.req.url), c.req.header("last-event-id") ?? null), heartbeatMs, gate, options.stepEvents);
     return response ?? new Response(null, { status: 204, headers: { "content-type": "application/json" } });
   });
   app.post("/events/:id", async (c) => {
-    const r = run(c);
+    const r = await run(c);
     const body = await readJsonObject(c.req.raw, bodyBytes);
     if (r.ended) throw new ClientError(409, "Workflow already completed");
     const { cls, fields } = sentEvent(r.workflow, body);

@@ -22,6 +22,35 @@ export function handlerIdOf(runId: string): string | null {
 
 const unfinished = (status: JournalStatus) => (UNFINISHED as readonly JournalStatus[]).includes(status);
 
+/** The latest run of a handler id in the journal (`abc`, then `abc.2`, `abc.3`, …), if any. */
+function latestRun(journal: Journal, handlerId: string): RunRecord | undefined {
+  let record = journal.getRun(handlerId);
+  for (let k = 2; record !== undefined; k++) {
+    const next = journal.getRun(`${handlerId}.${k}`);
+    if (next === undefined) return record;
+    record = next;
+  }
+  return undefined;
+}
+
+/**
+ * A handler the server does not hold in memory (evicted by retention, or never loaded), served again
+ * from the journal: its latest run resumed or replayed, its stream read from 0. Undefined when the
+ * journal has no run of a served workflow under that id.
+ */
+export async function loadRun(journal: Journal, served: ReadonlyMap<string, ServedWorkflow>, runs: RunTable, handlerId: string): Promise<ServedRun | undefined> {
+  if (handlerIdOf(handlerId) !== handlerId) return undefined;
+  const record = latestRun(journal, handlerId);
+  if (record === undefined) return undefined;
+  const w = [...served.values()].find((s) => s.definition.name === record.workflow);
+  if (w === undefined) return undefined;
+  const handler = w.flow.resume(record.runId);
+  const run = new ServedRun(handlerId, w, handler, record.createdAt, handler.streamEvents({ from: 0 }), () => journal.getRun(record.runId)?.updatedAt);
+  runs.add(run);
+  if (!unfinished(record.status)) await run.settled; // a finished run is replayed at once: answer with its outcome
+  return run;
+}
+
 export async function restoreRuns(journal: Journal, served: ReadonlyMap<string, ServedWorkflow>, runs: RunTable, retention: number, skipped: SkippedRun[]): Promise<void> {
   const byDefinition = new Map<string, ServedWorkflow>();
   for (const w of served.values()) if (!byDefinition.has(w.definition.name)) byDefinition.set(w.definition.name, w);
@@ -35,14 +64,18 @@ export async function restoreRuns(journal: Journal, served: ReadonlyMap<string, 
   const records = [...latest.entries()].sort((a, b) => a[1].createdAt - b[1].createdAt);
   const finished = records.filter(([, r]) => !unfinished(r.status));
   const keep = new Set(finished.slice(Math.max(0, finished.length - retention)).map(([id]) => id));
+  const replays: Promise<void>[] = [];
   for (const [id, record] of records) {
     if (!unfinished(record.status) && !keep.has(id)) continue;
     const w = byDefinition.get(record.workflow)!;
     try {
       const handler = w.flow.resume(record.runId);
-      runs.add(new ServedRun(id, w, handler, record.createdAt, handler.streamEvents({ from: 0 }), () => journal.getRun(record.runId)?.updatedAt));
+      const run = new ServedRun(id, w, handler, record.createdAt, handler.streamEvents({ from: 0 }), () => journal.getRun(record.runId)?.updatedAt);
+      runs.add(run);
+      if (!unfinished(record.status)) replays.push(run.settled);
     } catch (error) {
       skipped.push({ runId: record.runId, error: error instanceof Error ? error : new Error(String(error)) });
     }
   }
+  await Promise.all(replays); // finished runs answer with their outcome from the first request
 }

@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, test } from "vitest";
-import { readUntil, sseFrames } from "./support/http.js";
+import { SqliteJournal } from "flowspec/sqlite";
+import { TrivialFlow } from "./support/flows.js";
+import { readUntil, serve, sseFrames } from "./support/http.js";
 
 const dir = mkdtempSync(join(tmpdir(), "flowspec-server-"));
 const journal = join(dir, "runs.db");
@@ -74,3 +76,27 @@ test("SIGKILL mid-run, restart on the same journal: the run, its stream and its 
   expect(final.status).toBe(200);
   b.child.kill("SIGTERM");
 }, 60_000);
+
+test("on a journal, a handler evicted from memory by retention is served again from the journal; a reused id continues its numbering", async () => {
+  const j = new SqliteJournal(join(dir, "evict.db"));
+  const s = await serve({ workflows: { trivial: new TrivialFlow({ journal: j }) }, journal: j, retention: 1 });
+  try {
+    const first = await (await s.req("/workflows/trivial/run", { json: { handler_id: "old-1" } })).json();
+    await s.req("/workflows/trivial/run", { json: { handler_id: "new-1" } });
+    await s.req("/workflows/trivial/run", { json: { handler_id: "new-2" } });
+    const listed = (await (await s.req("/handlers")).json()).handlers.map((h: { handler_id: string }) => h.handler_id);
+    expect(listed).not.toContain("old-1"); // evicted
+    const again = await s.req("/handlers/old-1");
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(first);
+    expect(sseFrames(await (await s.req("/events/old-1?after_sequence=-1")).text()).map((f) => f.data.type)).toEqual(["Done"]);
+    const reused = await (await s.req("/workflows/trivial/run", { json: { handler_id: "old-1" } })).json();
+    expect(reused).toMatchObject({ handler_id: "old-1", run_id: "old-1.2", status: "completed" });
+    expect(await (await s.req("/handlers/old-1/cancel?purge=true", { method: "POST" })).json()).toEqual({ status: "deleted" });
+    expect((await s.req("/handlers/old-1")).status).toBe(404);
+    expect((await s.req("/handlers/never")).status).toBe(404);
+  } finally {
+    await s.close();
+    j.close();
+  }
+});

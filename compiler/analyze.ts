@@ -3,7 +3,7 @@
 
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { buildModel } from "./build-model.js";
-import { checkModel } from "./checks/index.js";
+import { checkModel, type ReadModule } from "./checks/index.js";
 import { loadYaml } from "./load.js";
 import type { SpecModel } from "./model.js";
 import { checkSchema } from "./schema-check.js";
@@ -14,6 +14,10 @@ export interface AnalyzeOptions {
   /** The folder resource modules must stay inside (`unsafe-module-path`), on the same footing as
    * `path`. Default: the folder `path` is relative to (`.` for `specs/joke.yaml`). */
   projectRoot?: string;
+  /** Reads the modules imported types name, so the checks can see that they exist and export the
+   * type and its schema; without it those checks are skipped (see checks/imports.ts).
+   * `readModuleFromDisk(cwd)` (module-reader.ts) is the one the CLI uses. */
+  readModule?: ReadModule;
 }
 
 export interface AnalyzeResult {

@@ -20,7 +20,7 @@ import {
 } from "./model.js";
 import { quote } from "./text.js";
 import { suggester } from "./suggest.js";
-import { parseFieldType, PRIMITIVES, type SpanAt } from "./type-grammar.js";
+import { namedRefs, parseFieldType, PRIMITIVES, type SpanAt } from "./type-grammar.js";
 
 type Dict = Record<string, unknown>;
 
@@ -30,6 +30,8 @@ interface BuildContext {
   diagnostics: Diagnostic[];
   /** "Did you mean" for type text errors, over the primitives and the declared type names. */
   suggestType: (name: string) => string | undefined;
+  /** Types fields import inline, in spec order (one per field that does). */
+  inlineImports: TypeModel[];
 }
 
 /**
@@ -44,17 +46,19 @@ interface BuildContext {
 export function buildModel(data: unknown, locator: Locator, file?: string): { model: SpecModel; diagnostics: Diagnostic[] } {
   const root = asDict(data);
   const suggestType = suggester([...PRIMITIVES, ...Object.keys(asDict(root.types))]);
-  const ctx: BuildContext = { locator, file, diagnostics: [], suggestType };
+  const ctx: BuildContext = { locator, file, diagnostics: [], suggestType, inlineImports: [] };
 
-  const types = entries(root.types).map(([name, raw]): TypeModel => ({
-    name,
-    ...description(raw),
-    fields: buildFields(asDict(raw).fields, ["types", name, "fields"], ctx),
-    span: locator.key(["types", name]),
-  }));
+  const types = entries(root.types).map(([name, raw]) => buildType(name, asDict(raw), ctx));
   const declaredEvents = entries(root.events).map(([name, raw]) => buildEvent(name, asDict(raw), ctx));
   const steps = entries(root.steps).map(([name, raw]) => buildStep(name, asDict(raw), ctx));
   const startEvent = declaredEvents.find((event) => event.kind === "start")?.name ?? "StartEvent";
+  const state = buildFields(root.state, ["state"], ctx);
+  // Types imported inline by fields (`type: { import, name }`) join the declared ones, once per name
+  // and module; one that another type already names is left to checks/names.ts (duplicate-name).
+  for (const inline of ctx.inlineImports) {
+    const same = types.find((type) => type.name === inline.name && type.import?.module === inline.import?.module && type.import?.name === inline.import?.name);
+    if (!same) types.push(inline);
+  }
 
   const model: SpecModel = {
     ...(file === undefined ? {} : { path: file }),
@@ -64,7 +68,7 @@ export function buildModel(data: unknown, locator: Locator, file?: string): { mo
     ...description(root),
     ...(root.timeout === null || typeof root.timeout === "number" ? { timeout: root.timeout } : {}),
     types,
-    state: buildFields(root.state, ["state"], ctx),
+    state,
     events: [...declaredEvents, ...usedBuiltinEvents(steps, declaredEvents)],
     resources: entries(root.resources).map(([name, raw]) => buildResource(name, asDict(raw), locator)),
     steps,
@@ -76,6 +80,23 @@ export function buildModel(data: unknown, locator: Locator, file?: string): { mo
 /** `generate_joke` → `generateJoke`; camelCase names are kept as they are. */
 export function toMethodName(stepName: string): string {
   return stepName.replace(/_+([A-Za-z0-9])/g, (_, next: string) => next.toUpperCase());
+}
+
+/** A `types` entry: declared (`fields:`) or imported (`import:`, optional `name:`). */
+function buildType(name: string, raw: Dict, ctx: BuildContext): TypeModel {
+  const path = ["types", name];
+  const span = ctx.locator.key(path);
+  const problem = (message: string, key: string) => ctx.diagnostics.push(diagnostic("schema", message, ctx.locator.key([...path, key]), ctx.file));
+  if (typeof raw.import !== "string") {
+    if (raw.fields === undefined) ctx.diagnostics.push(diagnostic("schema", `type ${quote(name)} needs 'fields' (a type declared here) or 'import' (a type imported from a module)`, span, ctx.file));
+    if (raw.name !== undefined) problem(`'name' of type ${quote(name)} applies only to an imported type (one with 'import')`, "name");
+    return { name, ...description(raw), fields: buildFields(raw.fields, [...path, "fields"], ctx), span };
+  }
+  if (raw.fields !== undefined) problem(`type ${quote(name)} has both 'import' and 'fields': an imported type takes its fields from its module`, "fields");
+  const exported = typeof raw.name === "string" ? raw.name : name;
+  const nameSpan = typeof raw.name === "string" ? ctx.locator.value([...path, "name"]) : span;
+  const moduleSpan = ctx.locator.value([...path, "import"]);
+  return { name, ...description(raw), fields: [], span, import: { module: raw.import, name: exported, moduleSpan, nameSpan } };
 }
 
 function buildEvent(name: string, raw: Dict, ctx: BuildContext): EventModel {
@@ -170,12 +191,28 @@ function buildFields(raw: unknown, path: DocPath, ctx: BuildContext): FieldModel
 /** Short form `topic: string?` or long form `topic: { type: string, default: "x", ... }`. */
 function buildField(name: string, raw: unknown, path: DocPath, ctx: BuildContext): FieldModel {
   const long = isDict(raw) ? raw : undefined;
-  const typeText = stringOr(long ? long.type : raw, "unknown");
   const typeSpan = ctx.locator.value(long ? [...path, "type"] : path);
-  const parsed = parseFieldType(typeText, { spanAt: spanWithin(typeSpan, typeText), suggestType: ctx.suggestType });
+  const inline = long && isDict(long.type) ? long.type : undefined;
+  const typeText = inline ? stringOr(inline.name, "unknown") : stringOr(long ? long.type : raw, "unknown");
+  const textSpan = inline ? ctx.locator.value([...path, "type", "name"]) : typeSpan;
+  let parsed = parseFieldType(typeText, { spanAt: spanWithin(textSpan, typeText), suggestType: ctx.suggestType });
   if (!parsed.ok) {
     const message = `field ${quote(name)} has an invalid type: ${parsed.error.message}`;
     ctx.diagnostics.push(diagnostic(parsed.error.code, message, parsed.error.span, ctx.file));
+  } else if (inline) {
+    // `type: { import: ./schemas.js, name: ToolCall[] }`: the name is a type text whose one named type
+    // is the import; it joins the model's types (buildModel), and the field refers to it by name.
+    const [ref, ...more] = namedRefs(parsed.type);
+    if (ref === undefined || more.length > 0) {
+      const message = `field ${quote(name)} has an invalid type: 'name' must name the imported type, as in 'ToolCall', 'ToolCall[]' or 'ToolCall?'`;
+      ctx.diagnostics.push(diagnostic("schema", message, textSpan, ctx.file));
+      parsed = { ok: false, error: { code: "schema", message, offset: 0, length: 0, span: textSpan } };
+    } else {
+      const owner = ownerOf(path);
+      const moduleSpan = ctx.locator.value([...path, "type", "import"]);
+      const typeImport = { module: stringOr(inline.import, ""), name: ref.name, moduleSpan, nameSpan: ref.span };
+      ctx.inlineImports.push({ name: ref.name, fields: [], span: typeSpan, import: typeImport, inlineIn: `field ${quote(name)} of ${owner}` });
+    }
   }
   const hasDefault = long !== undefined && "default" in long;
   return {
@@ -210,6 +247,14 @@ function constraintSpansOf(long: Dict, path: DocPath, locator: Locator): Constra
   if (Array.isArray(long.enum)) spans.enum = long.enum.map((_, index) => locator.value([...path, "enum", index]));
   for (const key of [...NUMBER_CONSTRAINTS, "pattern"] as const) if (key in long) spans[key] = locator.value([...path, key]);
   return spans;
+}
+
+/** `event 'E'`, `type 'T'`, `state`: who holds the fields at `path` (`[events, E, fields, x]`). */
+function ownerOf(path: DocPath): string {
+  const [section, name] = path;
+  if (section === "events") return `event ${quote(String(name))}`;
+  if (section === "types") return `type ${quote(String(name))}`;
+  return "state";
 }
 
 /**

@@ -7,6 +7,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { compile, type CompileOptions } from "./compile.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { FileAccessError, type SpecFile } from "./files.js";
+import { readModuleFromDisk } from "./module-reader.js";
 import { displayPath, toSlashes } from "./paths.js";
 import { assertInsideOutput, writeFileAtomic } from "./write-file.js";
 
@@ -104,6 +105,8 @@ async function compileOne(file: SpecFile, options: BuildOneOptions): Promise<Com
     // Both relative to cwd, or both absolute: relative imports are computed between the two.
     outPath: isAbsolute(file.display) ? toSlashes(outputPath) : toSlashes(relative(cwd, outputPath)),
     ...(options.runtimeImport === undefined ? {} : { runtimeImport: options.runtimeImport }),
+    // Imported types' modules are checked on disk, relative to cwd as the spec's display path is.
+    readModule: readModuleFromDisk(cwd),
     ...(options.client ? { client: true } : {}),
   };
   const { diagnostics, files } = compile(source, compileOptions);

@@ -25,7 +25,10 @@ export type DiagnosticCode =
   | "unused-event"
   | "unused-resource"
   | "unused-type"
-  | "unsafe-module-path";
+  | "unsafe-module-path"
+  | "missing-module"
+  | "missing-export"
+  | "unchecked-import";
 
 export type Severity = "error" | "warning";
 
@@ -51,6 +54,7 @@ export const WARNING_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode
   "unused-resource",
   "unused-type",
   "unsafe-module-path",
+  "unchecked-import",
 ]);
 
 export function severityOf(code: DiagnosticCode): Severity {

@@ -22,6 +22,8 @@ export {
   type CheckStatus,
 } from "./build.js";
 export { check, compile, DEFAULT_RUNTIME_IMPORT, type CompileOptions, type CompileResult, type OutputFile } from "./compile.js";
+export type { ReadModule } from "./checks/index.js";
+export { readModuleFromDisk } from "./module-reader.js";
 export type { Diagnostic, DiagnosticCode, Severity, Span } from "./diagnostics.js";
 export { buildFlowGraph, renderDot, renderMermaid } from "./graph/index.js";
 export type * from "./model.js";

@@ -54,11 +54,31 @@ export interface FieldModel {
   defaultSpan?: Span;
 }
 
+/** Where an imported type comes from: `{ import: ./schemas.js, name: ToolCall }`. The module exports the
+ * TypeScript type `name` and its zod schema `<name>Schema` (see docs/spec-language.md, "Imported types"). */
+export interface TypeImport {
+  /** The import path, as written: relative to the spec file, or a package name. */
+  module: string;
+  /** The exported type's name; its schema is exported as `<name>Schema`. */
+  name: string;
+  /** The `import:` value's node. */
+  moduleSpan: Span;
+  /** The `name:` value's node (for a `types` entry without `name:`, the entry's key). */
+  nameSpan: Span;
+}
+
 export interface TypeModel {
+  /** The name fields refer to it by (and the generated module's identifier for it). */
   name: string;
   description?: string;
+  /** Empty for an imported type: its fields live in its module. */
   fields: FieldModel[];
   span: Span;
+  /** Present for an imported type: the generated module imports it instead of declaring it. */
+  import?: TypeImport;
+  /** For an imported type written inline in a field (`type: { import, name }`): the field it was
+   * written in, for messages (`field 'call' of event 'ToolCalled'`). Such a type is never unused. */
+  inlineIn?: string;
 }
 
 export type EventKind = "start" | "stop" | "input_required" | "human_response" | "stream" | "event";

@@ -10,6 +10,7 @@ import { compile, type CompileOptions } from "./compile.js";
 import { formatCodeFrame } from "./code-frame.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { formatDiagnostic } from "./format.js";
+import { readModuleFromDisk } from "./module-reader.js";
 import { displayPath } from "./paths.js";
 
 export interface FlowspecPluginOptions extends Pick<CompileOptions, "runtimeImport"> {
@@ -55,6 +56,7 @@ export default function flowspec(options: FlowspecPluginOptions = {}): Plugin {
         // The module "lives" where the spec is, so resource imports stay relative to the spec.
         outPath: path.replace(/\.ya?ml$/i, ".ts"),
         runtimeImport: options.runtimeImport,
+        readModule: readModuleFromDisk(root),
       });
       const errors = result.diagnostics.filter((d) => d.severity === "error");
       for (const warning of result.diagnostics.filter((d) => d.severity === "warning")) {

@@ -60,6 +60,11 @@ function shapeProblem(name: string, kind: NameKind): string | undefined {
   }
 }
 
+/** A name a module can export a type under, to be imported under another name. */
+function isExportName(name: string): boolean {
+  return IMPORTED.test(name) && !name.startsWith("__") && !RESERVED_WORDS.has(name);
+}
+
 /** Why a field name would clash with an inherited member of the object or event class that holds it. */
 function memberProblem(name: string, isEvent: boolean): string | undefined {
   if (OBJECT_MEMBERS.has(name)) return `is named like a member every object inherits (Object.prototype.${name})`;
@@ -83,8 +88,17 @@ export function checkIdentifiers(model: SpecModel, file?: string): Diagnostic[] 
 
   check(model.workflow, "workflow", (q) => `workflow name ${q}`, model.workflowSpan);
   for (const type of model.types) {
+    if (type.import?.name !== undefined && type.inlineIn !== undefined) {
+      check(type.name, "type", (q) => `type ${q} imported by ${type.inlineIn}`, type.import.nameSpan);
+      continue;
+    }
     check(type.name, "type", (q) => `type ${q}`, type.span);
     checkFields(type.fields, `type ${quote(type.name)}`);
+    // An imported type under another name: `import { type Exported as Name, ExportedSchema as NameSchema }`.
+    if (type.import !== undefined && type.import.name !== type.name && !isExportName(type.import.name)) {
+      const message = `'name' ${quote(type.import.name)} of type ${quote(type.name)} must be a JavaScript identifier (letters, digits, '_' and '$', not a reserved word): the name its module exports the type under`;
+      diagnostics.push(diagnostic("invalid-identifier", message, type.import.nameSpan, file));
+    }
   }
   checkFields(model.state, "state");
   for (const event of model.events) {

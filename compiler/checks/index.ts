@@ -7,6 +7,7 @@ import { checkFieldValues } from "./field-values.js";
 import { buildEventTable } from "../graph/event-table.js";
 import { buildEventGraph } from "../graph/event-graph.js";
 import { checkIdentifiers } from "./identifiers.js";
+import { checkImports, type ReadModule } from "./imports.js";
 import { checkModulePaths } from "./module-paths.js";
 import { checkNameCollisions } from "./names.js";
 import { checkReachability } from "./reachability.js";
@@ -18,6 +19,9 @@ import { checkUnused } from "./unused.js";
 export interface CheckOptions {
   /** The folder resource modules must stay inside; see SpecLocation in module-paths.ts. */
   projectRoot?: string;
+  /** Reads the modules imported types name (`missing-module`, `missing-export`, `unchecked-import`);
+   * without it those checks are skipped. See imports.ts. */
+  readModule?: ReadModule;
 }
 
 /**
@@ -40,6 +44,7 @@ export function checkModel(model: SpecModel, file?: string, options: CheckOption
     ...checkReachability(model, buildEventGraph(model, events), routing, file),
     ...checkUnused(model, events, file),
     ...checkModulePaths(model, file, options.projectRoot),
+    ...checkImports(model, file, options),
   ];
 }
 
@@ -47,4 +52,5 @@ export { identifierProblem, type NameKind } from "./identifiers.js";
 export { buildEventGraph, markReachable, type EventGraph } from "../graph/event-graph.js";
 export { buildEventTable, type EventTable } from "../graph/event-table.js";
 export { modulePathProblem, type SpecLocation } from "./module-paths.js";
+export { moduleCandidates, type ReadModule } from "./imports.js";
 export { quote } from "../text.js";

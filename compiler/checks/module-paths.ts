@@ -1,5 +1,5 @@
-// `unsafe-module-path` (a warning): a resource's `module` should be a path relative to the spec that
-// stays inside the project, or a package name. An absolute path ties the generated code to one
+// `unsafe-module-path` (a warning): a resource's `module`, and an imported type's `import`, should be a
+// path relative to the spec that stays inside the project, or a package name. An absolute path ties the generated code to one
 // machine, a URL (`https:`, `file:`, `data:`) makes it fetch or embed code from elsewhere, and a
 // relative path that climbs out of the project imports code nobody reviews with it. `node:` built-ins
 // are fine.
@@ -8,7 +8,7 @@ import { posix } from "node:path";
 import { diagnostic, type Diagnostic } from "../diagnostics.js";
 import { isRelativeSpecifier } from "../emit/module-path.js";
 import { normalizeSlashes } from "../paths.js";
-import type { SpecModel } from "../model.js";
+import type { SpecModel, TypeModel } from "../model.js";
 import { quote } from "../text.js";
 
 const URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
@@ -45,7 +45,7 @@ export function modulePathProblem(specifier: string, location?: SpecLocation): s
   const target = posix.join(posix.dirname(specPath), specifier);
   const fromRoot = posix.relative(root, target);
   if (fromRoot !== ".." && !fromRoot.startsWith("../")) return undefined;
-  return `leaves the project: it resolves to ${quote(target)}, which is outside the project root ${quote(root)}; keep resource modules inside the project, or import them as a package`;
+  return `leaves the project: it resolves to ${quote(target)}, which is outside the project root ${quote(root)}; keep modules inside the project, or import them as a package`;
 }
 
 /** The folder a path is relative to: `.` for `specs/joke.yaml`, `/` or `C:/` for an absolute one. */
@@ -55,9 +55,20 @@ function baseOf(path: string): string {
 
 export function checkModulePaths(model: SpecModel, file?: string, projectRoot?: string): Diagnostic[] {
   const location = file === undefined ? undefined : { specPath: file, projectRoot };
-  return model.resources.flatMap((resource) => {
+  const resources = model.resources.flatMap((resource) => {
     const problem = modulePathProblem(resource.module, location);
     if (!problem) return [];
     return [diagnostic("unsafe-module-path", `module ${quote(resource.module)} of resource ${quote(resource.name)} ${problem}`, resource.moduleSpan, file)];
   });
+  const types = model.types.flatMap((type) => {
+    const problem = type.import === undefined ? undefined : modulePathProblem(type.import.module, location);
+    if (!problem) return [];
+    return [diagnostic("unsafe-module-path", `module ${quote(type.import!.module)} of ${importedTypeLabel(type)} ${problem}`, type.import!.moduleSpan, file)];
+  });
+  return [...resources, ...types];
+}
+
+/** `type 'ToolCall'`, or for an inline import `type 'ToolCall' imported by field 'call' of event 'E'`. */
+export function importedTypeLabel(type: TypeModel): string {
+  return type.inlineIn === undefined ? `type ${quote(type.name)}` : `type ${quote(type.name)} imported by ${type.inlineIn}`;
 }

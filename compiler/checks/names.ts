@@ -7,6 +7,7 @@ import { DERIVED_WORKFLOW_NAMES } from "../generated-names.js";
 import type { SpecModel } from "../model.js";
 import { quote } from "../text.js";
 import { identifierProblem, type NameKind } from "./identifiers.js";
+import { importedTypeLabel } from "./module-paths.js";
 import { WORKFLOW_MEMBERS } from "../reserved.js";
 
 /** One use of an identifier in the output, and who asked for it. */
@@ -39,8 +40,10 @@ function moduleClaims(model: SpecModel): Claim[] {
   }
   for (const type of model.types) {
     if (!valid(type.name, "type")) continue;
-    claim(type.name, `type ${quote(type.name)}`, type.span);
-    claim(`${type.name}Schema`, `the schema of type ${quote(type.name)}`, type.span);
+    const label = type.import === undefined ? `type ${quote(type.name)}` : importedTypeLabel(type);
+    const span = type.inlineIn === undefined ? type.span : type.import!.nameSpan;
+    claim(type.name, label, span);
+    claim(`${type.name}Schema`, `the schema of ${label}`, span);
   }
   for (const event of model.events) {
     if (!event.builtin && valid(event.name, "event")) claim(event.name, `event ${quote(event.name)}`, event.span);

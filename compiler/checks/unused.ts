@@ -29,7 +29,8 @@ export function checkUnused(model: SpecModel, events: EventTable, file?: string)
 
   const usedTypes = typesInUse(model);
   for (const type of model.types) {
-    if (usedTypes.has(type.name)) continue;
+    // A type a field imports inline is used by that field.
+    if (usedTypes.has(type.name) || type.inlineIn !== undefined) continue;
     diagnostics.push(diagnostic("unused-type", `type ${quote(type.name)} is declared but no event, state field or used type refers to it`, type.span, file));
   }
   return diagnostics;

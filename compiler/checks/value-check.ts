@@ -66,6 +66,9 @@ function typeProblem(value: unknown, type: TypeRef, scope: ValueScope, where: st
 function namedProblem(value: unknown, name: string, scope: ValueScope, where: string, depth: number, wrong: () => string): string | undefined {
   const declared = scope.types.get(name);
   if (!declared) return undefined; // unknown-type is reported on its own
+  // An imported type's schema lives in its module, which the compiler does not run: TypeScript checks
+  // the default in the generated module, and zod checks values at run time.
+  if (declared.import !== undefined) return undefined;
   if (!isPlainObject(value)) return wrong();
   const fieldNames = new Set(declared.fields.map((field) => field.name));
   const extra = Object.keys(value).find((key) => !fieldNames.has(key));

@@ -3,6 +3,7 @@
 
 import { readFile } from "node:fs/promises";
 import { analyze } from "../analyze.js";
+import { readModuleFromDisk } from "../module-reader.js";
 import { DEFAULT_SPEC_DIR, FileAccessError, findSpecFiles, type SpecFile } from "../files.js";
 import { formatJson, formatText, countDiagnostics, type FileReport } from "../format.js";
 import { parseArgs } from "./args.js";
@@ -39,11 +40,12 @@ export const checkCommand: Command = async (args, io) => {
 
 async function checkFiles(files: readonly SpecFile[]): Promise<FileReport[]> {
   const reports: FileReport[] = [];
+  const readModule = readModuleFromDisk();
   for (const file of files) {
     const source = await readFile(file.path, "utf8").catch((error: NodeJS.ErrnoException) => {
       throw new FileAccessError(`cannot read '${file.display}': ${error.code ?? error.message}`, file.display);
     });
-    reports.push({ path: file.display, source, diagnostics: analyze(source, { path: file.display }).diagnostics });
+    reports.push({ path: file.display, source, diagnostics: analyze(source, { path: file.display, readModule }).diagnostics });
   }
   return reports;
 }

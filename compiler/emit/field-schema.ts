@@ -6,6 +6,7 @@ import { zod, type EmitContext } from "./context.js";
 import { EmitError, safeIdentifier } from "./emit-error.js";
 import { enumValues, type EnumValue } from "./enum-values.js";
 import { literal, stringLiteral } from "./escape.js";
+import { importedSchemaRef } from "./refs.js";
 
 /** The field's schema, with its constraints, optionality and default. `owner` is the named type the
  * field belongs to, if any: references back into its own cycle go through `z.lazy`. */
@@ -58,7 +59,10 @@ export function typeSchema(ctx: EmitContext, type: TypeRef, from?: string): stri
           return `${z}.${type.name}()`;
       }
     case "named": {
-      if (!ctx.types.has(type.name)) throw new EmitError(`type ${JSON.stringify(type.name)} is not declared`, "unknown-type", type.span);
+      const named = ctx.types.get(type.name);
+      if (!named) throw new EmitError(`type ${JSON.stringify(type.name)} is not declared`, "unknown-type", type.span);
+      // An imported type is never on a cycle: it refers to nothing here.
+      if (named.import !== undefined) return importedSchemaRef(ctx, { ...named, import: named.import });
       const schema = `${safeIdentifier(type.name, "type", type.span)}Schema`;
       const cycle = ctx.cycleOf.get(type.name);
       return cycle !== undefined && from !== undefined && ctx.cycleOf.get(from) === cycle ? `${z}.lazy(() => ${schema})` : schema;

@@ -10,18 +10,21 @@ import { MAX_LINE } from "./writer.js";
 interface Imported {
   /** Imported only as a type: `type X`, or `import type { ... }` when the whole import is. */
   typeOnly: boolean;
+  /** The name the module exports, when it is imported under another one: `Exported as Local`. */
+  exported?: string;
 }
 
 export class Imports {
   readonly #modules = new Map<string, Map<string, Imported>>();
 
   /** Records `name` from `module` and returns it for the caller to write. A name used as a value
-   * anywhere is imported as a value. */
-  use(module: string, name: string, typeOnly = false): string {
+   * anywhere is imported as a value. With `exported`, the module's export of that name is imported
+   * as `name`: `use(m, "Call", true, "ToolCall")` writes `type ToolCall as Call`. */
+  use(module: string, name: string, typeOnly = false, exported: string = name): string {
     let names = this.#modules.get(module);
     if (!names) this.#modules.set(module, (names = new Map()));
     const seen = names.get(name);
-    if (!seen) names.set(name, { typeOnly });
+    if (!seen) names.set(name, exported === name ? { typeOnly } : { typeOnly, exported });
     else if (!typeOnly) seen.typeOnly = false;
     return name;
   }
@@ -30,7 +33,7 @@ export class Imports {
   render(): string[] {
     const modules = [...this.#modules.keys()].sort((a, b) => Number(isRelativeSpecifier(a)) - Number(isRelativeSpecifier(b)) || compare(a, b));
     return modules.map((module) => {
-      const names = [...this.#modules.get(module)!].map(([name, { typeOnly }]) => ({ name, typeOnly }));
+      const names = [...this.#modules.get(module)!].map(([name, { typeOnly, exported }]) => ({ name: exported === undefined ? name : `${exported} as ${name}`, typeOnly }));
       names.sort((a, b) => Number(a.typeOnly) - Number(b.typeOnly) || compare(a.name, b.name));
       const allTypes = names.every((n) => n.typeOnly);
       const list = names.map((n) => (n.typeOnly && !allTypes ? `type ${n.name}` : n.name));

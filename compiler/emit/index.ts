@@ -33,7 +33,8 @@ export function emitModule(model: SpecModel, options: EmitOptions): string {
     if (body.getLength() > 0) body.blankLineIfLastNot();
     write();
   };
-  for (const type of ctx.orderedTypes) section(() => writeNamedType(ctx, body, type));
+  // Imported types are not declared here: the code that uses them imports them.
+  for (const type of ctx.orderedTypes) if (type.import === undefined) section(() => writeNamedType(ctx, body, type));
   for (const event of model.events) if (!event.builtin) section(() => writeEventClass(ctx, body, event));
   if (model.state.length > 0) section(() => writeState(ctx, body));
   if (model.resources.length > 0) section(() => writeResources(ctx, body));

@@ -1,7 +1,7 @@
 // Output: the identifier for an event or a resource's type/factory, recording the import it needs:
 // `JokeWritten` (declared here), `StopEvent` (from the runtime), `Llm` (from the resource's module).
 
-import type { NameRef, ResourceModel } from "../model.js";
+import type { NameRef, ResourceModel, TypeModel } from "../model.js";
 import { runtime, type EmitContext } from "./context.js";
 import { EmitError, safeIdentifier } from "./emit-error.js";
 import { importSpecifier } from "./module-path.js";
@@ -36,4 +36,19 @@ export function resourceFactory(ctx: EmitContext, resource: ResourceModel): stri
 
 function moduleOf(ctx: EmitContext, resource: ResourceModel): string {
   return importSpecifier(resource.module, ctx.options.specPath, ctx.options.outPath);
+}
+
+/** An imported type's TypeScript type, imported as a type from its module: `ToolCall` (or, for a
+ * `types` entry `Call: { import: …, name: ToolCall }`, `type ToolCall as Call`). */
+export function importedTypeRef(ctx: EmitContext, type: TypeModel & { import: NonNullable<TypeModel["import"]> }): string {
+  const name = safeIdentifier(type.name, "type", type.span);
+  const exported = safeIdentifier(type.import.name, "imported type", type.import.nameSpan);
+  return ctx.imports.use(importSpecifier(type.import.module, ctx.options.specPath, ctx.options.outPath), name, true, exported);
+}
+
+/** An imported type's zod schema, imported as a value from its module: `ToolCallSchema`. */
+export function importedSchemaRef(ctx: EmitContext, type: TypeModel & { import: NonNullable<TypeModel["import"]> }): string {
+  const name = `${safeIdentifier(type.name, "type", type.span)}Schema`;
+  const exported = `${safeIdentifier(type.import.name, "imported type", type.import.nameSpan)}Schema`;
+  return ctx.imports.use(importSpecifier(type.import.module, ctx.options.specPath, ctx.options.outPath), name, false, exported);
 }

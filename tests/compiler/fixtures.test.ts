@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../compiler/analyze.js";
 import type { DiagnosticCode } from "../../compiler/diagnostics.js";
+import { readModuleFromDisk } from "../../compiler/module-reader.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const fixturesDir = join(root, "tests/fixtures/invalid");
@@ -20,6 +21,7 @@ const ALL_CODES: DiagnosticCode[] = [
   "no-start-step", "unreachable-step", "unconsumed-event", "unproduced-event", "accepts-stop-event",
   "routed-stream-event", "no-stop-path", "dead-end-step", "unused-event", "unused-resource",
   "unused-type", "unsafe-module-path", "wrong-start-event", "no-human-response-step",
+  "missing-module", "missing-export", "unchecked-import",
 ];
 
 interface Expected {
@@ -56,7 +58,8 @@ describe("invalid fixtures", () => {
       const expected = expectations(source);
       expect(expected.map((e) => e.code), "the fixture expects its own code").toContain(name.replace(/\.ya?ml$/, ""));
 
-      const { diagnostics } = analyze(source, { path: name });
+      // Imported types' modules are read beside the fixtures (support/schemas.ts).
+      const { diagnostics } = analyze(source, { path: name, readModule: readModuleFromDisk(fixturesDir) });
       const reported = diagnostics.map(({ code, line, column }) => ({ code, line, column }));
       expect(reported.sort(byPosition)).toEqual(expected.sort(byPosition));
       for (const d of diagnostics) {
@@ -77,7 +80,7 @@ describe("valid specs", () => {
   for (const file of specs) {
     const name = relative(root, file);
     it(`${name} analyzes with no errors and no warnings`, () => {
-      const { model, diagnostics } = analyze(readFileSync(file, "utf8"), { path: name });
+      const { model, diagnostics } = analyze(readFileSync(file, "utf8"), { path: name, readModule: readModuleFromDisk(root) });
       expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.code}: ${d.message}`)).toEqual([]);
       expect(model).toBeDefined();
     });

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../compiler/analyze.js";
 import { check } from "../../compiler/compile.js";
+import { readModuleFromDisk } from "../../compiler/module-reader.js";
 import { renderMermaid } from "../../compiler/graph/index.js";
 import { REPO } from "./support/cli-process.js";
 
@@ -144,7 +145,9 @@ describe("docs/spec-language.md", () => {
   it.each(examples)("the $code example gives the messages shown", ({ code, spec, output }) => {
     expect(spec, `a yaml block under ${code}`).toBeDefined();
     expect(output, `a text block under ${code}`).toBeDefined();
-    const printed = check(spec!, { path: "spec.yaml" }).map((d) => `spec.yaml:${d.line}:${d.column} - ${d.severity} ${d.code}: ${d.message}`);
+    // Imported types' modules are read from the fixtures' folder, as the fixtures of these examples read them.
+    const readModule = readModuleFromDisk(join(REPO, "tests/fixtures/invalid"));
+    const printed = check(spec!, { path: "spec.yaml", readModule }).map((d) => `spec.yaml:${d.line}:${d.column} - ${d.severity} ${d.code}: ${d.message}`);
     expect(printed.some((line) => line.includes(` ${code}: `))).toBe(true);
     expect(printed.join("\n")).toBe(output!.trimEnd());
   });

@@ -5,6 +5,7 @@
 // server's overlay) at the spec's file, line and column.
 
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { transformWithEsbuild, type Plugin, type ResolvedConfig } from "vite";
 import { compile, type CompileOptions } from "./compile.js";
 import { formatCodeFrame } from "./code-frame.js";
@@ -51,12 +52,18 @@ export default function flowspec(options: FlowspecPluginOptions = {}): Plugin {
       const source = await readFile(file, "utf8");
       const root = config?.root ?? process.cwd();
       const path = displayPath(file, root);
+      const readModule = readModuleFromDisk(root);
       const result = compile(source, {
         path,
         // The module "lives" where the spec is, so resource imports stay relative to the spec.
         outPath: path.replace(/\.ya?ml$/i, ".ts"),
         runtimeImport: options.runtimeImport,
-        readModule: readModuleFromDisk(root),
+        // An imported type's module is watched too: a change to its exports re-checks the spec.
+        readModule: (modulePath) => {
+          const text = readModule(modulePath);
+          if (text !== undefined) this.addWatchFile(resolve(root, modulePath));
+          return text;
+        },
       });
       const errors = result.diagnostics.filter((d) => d.severity === "error");
       for (const warning of result.diagnostics.filter((d) => d.severity === "warning")) {

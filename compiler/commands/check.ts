@@ -22,7 +22,7 @@ export const checkCommand: Command = async (args, io) => {
 
   let reports: FileReport[];
   try {
-    reports = await checkFiles(await findSpecFiles(positionals, io.cwd));
+    reports = await checkFiles(await findSpecFiles(positionals, io.cwd), io.cwd);
   } catch (error) {
     if (!(error instanceof FileAccessError)) throw error;
     io.stderr.write(`flowspec check: ${error.message}\n`);
@@ -38,9 +38,10 @@ export const checkCommand: Command = async (args, io) => {
   return countDiagnostics(reports).errors > 0 ? 1 : 0;
 };
 
-async function checkFiles(files: readonly SpecFile[]): Promise<FileReport[]> {
+async function checkFiles(files: readonly SpecFile[], cwd: string): Promise<FileReport[]> {
   const reports: FileReport[] = [];
-  const readModule = readModuleFromDisk();
+  // Imported types' modules, resolved like the specs' display paths: against cwd.
+  const readModule = readModuleFromDisk(cwd);
   for (const file of files) {
     const source = await readFile(file.path, "utf8").catch((error: NodeJS.ErrnoException) => {
       throw new FileAccessError(`cannot read '${file.display}': ${error.code ?? error.message}`, file.display);

@@ -14,6 +14,7 @@ import { readExports } from "../../compiler/checks/module-exports.js";
 import { compile } from "../../compiler/compile.js";
 import { diffModels } from "../../compiler/diff.js";
 import { shapeOfModel } from "../../compiler/shape.js";
+import { run } from "../support/run-command.js";
 
 const SCHEMAS = `import { z } from "zod";
 export const ToolCallSchema = z.object({ tool: z.string() });
@@ -307,5 +308,15 @@ describe("build reads the modules from disk", () => {
     const broken = await build(["specs"], { cwd: dir });
     expect(broken.errors).toBe(1);
     expect(broken.files[0]!.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(["4:23 missing-module"]);
+  });
+
+  it("flowspec check reads them relative to its working folder", async () => {
+    const dir = await project({ "specs/tools.yaml": spec("x: ToolCall", "  ToolCall: { import: ./support/schemas.js, name: ToolCal }"), "specs/support/schemas.ts": SCHEMAS });
+    const result = await run(["check", "specs", "--format", "json"], dir);
+    expect(result.code).toBe(1);
+    const [file] = JSON.parse(result.stdout).files as { path: string; diagnostics: { code: string; line: number; column: number; message: string }[] }[];
+    expect(file!.path).toBe("specs/tools.yaml");
+    expect(file!.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(["4:51 missing-export"]);
+    expect(file!.diagnostics[0]!.message).toContain("(did you mean 'ToolCall'?)");
   });
 });

@@ -73,6 +73,35 @@ describe("flowspec/vite", () => {
     expect(failure!.loc).toEqual({ file: join(root, "broken.flow.yaml"), line: 6, column: 24 });
   });
 
+  it("checks an imported type's module: missing, it fails the build at the import; present, the bundle validates with its schema", async () => {
+    const spec = `flowspec: 1
+workflow: ToolFlow
+types:
+  ToolCall: { import: ./schemas.js }
+events:
+  Called: { kind: stop, fields: { call: ToolCall } }
+steps:
+  call: { accepts: StartEvent, emits: Called }
+`;
+    const root = await scratchApp({
+      "main.ts": `import { Called } from "./tools.flow.yaml";\nexport const parse = (data: unknown) => Called.schema.safeParse(data).success;\n`,
+      "tools.flow.yaml": spec,
+    });
+    const failure = await build(inlineConfig(root, { build: { ssr: "main.ts", write: false } })).then(
+      () => undefined,
+      (error: unknown) => error as { message: string; loc?: { file?: string; line: number; column: number } },
+    );
+    expect(failure!.message).toContain("tools.flow.yaml:4:23 - error missing-module");
+    expect(failure!.loc).toEqual({ file: join(root, "tools.flow.yaml"), line: 4, column: 23 });
+
+    await writeFile(join(root, "schemas.js"), `import { z } from "zod";\nexport const ToolCallSchema = z.object({ tool: z.string() });\n`);
+    const outDir = join(root, "out");
+    await build(inlineConfig(root, { build: { ssr: "main.ts", outDir } }));
+    const app = await import(`${pathToFileURL(join(outDir, "main.js")).href}?t=${Date.now()}`);
+    expect(app.parse({ call: { tool: "echo" } })).toBe(true);
+    expect(app.parse({ call: { tool: 1 } })).toBe(false);
+  });
+
   it("picks up edits in the dev server, and reports a spec broken by an edit", async () => {
     const root = await scratchApp({
       "main.ts": `import { CounterFlowBase } from "./counter.flow.yaml";\nexport const timeout = CounterFlowBase.definition.timeout;\n`,

@@ -43,13 +43,13 @@ export function execCommand(d: RunDriver, c: Command): void {
 /** Runs one step attempt (from the trampoline): arms its timeout, calls the step, ends the attempt with its outcome. */
 export function startAttempt(d: RunDriver, c: StartAttemptCommand): void {
   const step = d.env.steps[c.step]!;
-  let signal = d.signal;
+  let signal: AbortSignal | null = null; // the run's, read only when the step asks for it
   let timer: ReturnType<typeof setTimeout> | null = null;
   let actx: AttemptContext;
   const seconds = step.timeout;
   if (seconds !== null && seconds * 1000 <= MAX_TIMER_MS) {
     const attemptController = new AbortController();
-    signal = AbortSignal.any([signal, attemptController.signal]);
+    signal = AbortSignal.any([d.signal, attemptController.signal]);
     timer = d.timers.armAttempt(seconds, () => {
       const error = new WorkflowTimeoutError(`Step "${step.name}" attempt ${c.attempt} timed out after ${seconds}s`, seconds, [step.name]);
       attemptController.abort(error);

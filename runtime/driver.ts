@@ -50,8 +50,10 @@ export class RunDriver implements RunHandle {
   /** @internal */ readonly timers = new RunTimers(this);
   /** @internal What records this run (the journal), or null in memory. */
   readonly recorder: RunRecorder | null = null;
-  private readonly controller = new AbortController();
-  /** @internal */ readonly signal: AbortSignal = this.controller.signal;
+  /** Made on first use: most runs never read a signal, and aborting one builds an exception. */
+  private controller: AbortController | null = null;
+  /** True once the run ended (its signal, when made later, is aborted at once). */
+  private aborted: { reason: Error | undefined } | null = null;
   private resolveRun!: (value: unknown) => void;
   private rejectRun!: (error: unknown) => void;
   private readonly wi: WorkflowInternals;
@@ -84,6 +86,20 @@ export class RunDriver implements RunHandle {
     // unhandled rejection. Callers still see it through `then`.
     this.result.catch(() => undefined);
     if (options.recorder !== undefined) this.recorder = options.recorder(this);
+  }
+
+  /** @internal The run's abort signal: aborted when the run ends. */
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.aborted !== null) this.controller.abort(this.aborted.reason);
+    }
+    return this.controller.signal;
+  }
+
+  private abort(reason: Error | undefined): void {
+    this.aborted = { reason };
+    this.controller?.abort(reason);
   }
 
   /** RunHandle: the run's context. */
@@ -306,7 +322,7 @@ export class RunDriver implements RunHandle {
     // Recorded: settle once the outcome is (the journal: once that batch committed).
     if (this.recorder !== null) this.recorder.recordOutcome(error, result, () => this.settleNow(error, result));
     else this.settleNow(error, result);
-    this.controller.abort(error ?? undefined);
+    this.abort(error ?? undefined);
   }
 
   /** Frees what the run holds: timers, queued attempts, the context, and the lock held for an unsettled state edit. */
@@ -363,7 +379,7 @@ export class RunDriver implements RunHandle {
     if (this.live) {
       this.live = false;
       this.release();
-      this.controller.abort(error);
+      this.abort(error);
     }
     if (this.ci.run.status === "running") this.ci.run.status = cancelled ? "cancelled" : "paused";
     this.settleNow(error, null);

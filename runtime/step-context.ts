@@ -72,8 +72,14 @@ export class AttemptContext implements StepContext<Record<string, unknown>, Even
     /** The event being handled. */
     readonly event: Event,
     readonly attempt: number,
-    readonly signal: AbortSignal,
+    /** The attempt's own signal (it has a timeout), or null: then the run's. */
+    private readonly ownSignal: AbortSignal | null,
   ) {}
+
+  /** Aborted when the attempt times out or the run ends. */
+  get signal(): AbortSignal {
+    return this.ownSignal ?? this.driver.signal;
+  }
 
   /** The step's spec name. */
   get stepName(): string {

@@ -20,7 +20,7 @@ export type {
 } from "./definition.js";
 export { Workflow } from "./workflow.js";
 export type { WorkflowOptions, RunOptions, ResumeOptions, ResourceOverrides, WorkflowRuntime, ResumeAllResult, SkippedRun } from "./workflow.js";
-export type { RunHandle } from "./run-recorder.js";
+export type { RunHandle, StepHook, StepCall } from "./run-recorder.js";
 export { WorkflowHandler } from "./handler.js";
 export { Context } from "./context.js";
 export type { WorkflowOf } from "./context.js";

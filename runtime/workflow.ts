@@ -9,7 +9,7 @@ import type { WorkflowHandler } from "./handler.js";
 import { WORKFLOW, type TickSink, type WorkflowInternals } from "./internals.js";
 import { LocalRunner } from "./local-runner.js";
 import { buildRunEnv } from "./routing.js";
-import type { ResumeAllResult, RuntimeBinding, WorkflowRunner, WorkflowRuntime } from "./run-recorder.js";
+import type { ResumeAllResult, RuntimeBinding, StepHook, WorkflowRunner, WorkflowRuntime } from "./run-recorder.js";
 import { journaledRunner, type Journal } from "./durable/index.js";
 
 /** Construction-time replacements for resource factories, by resource name. */
@@ -25,6 +25,12 @@ export interface WorkflowOptions<Resources = Record<string, never>> {
   readonly resources?: ResourceOverrides<Resources>;
   /** Receives every tick of every run, before its effects leave the process (the journal hook). */
   readonly onTick?: TickSink;
+  /**
+   * Runs around every step body this process executes: tracing, metrics, a step's start and end
+   * (`flowspec/server`'s `StepStateChanged`). Call `body` once and return its result; see
+   * docs/backends.md (`StepHook`). A runtime's own hook runs inside it.
+   */
+  readonly aroundStep?: StepHook;
   /** Runs this workflow elsewhere (`flowspec/dbos`'s `DbosRuntime`); default: in this process. */
   readonly runtime?: WorkflowRuntime;
   /**
@@ -63,6 +69,12 @@ function resolveTimeout(definition: WorkflowDefinition, options: WorkflowOptions
     throw new TypeError(`Workflow ${definition.name}: timeout must be a number of seconds >= 0, or null; got ${String(timeout)}`);
   }
   return timeout;
+}
+
+/** `outer` around `inner` around the body; either may be absent. */
+function nestHooks(outer: StepHook | undefined, inner: StepHook | undefined): StepHook | undefined {
+  if (outer === undefined || inner === undefined) return outer ?? inner;
+  return (call, body) => outer(call, () => inner(call, body));
 }
 
 function resolveResources(definition: WorkflowDefinition, overrides: Readonly<Record<string, unknown>>): Record<string, ResourceDefinition> {
@@ -109,7 +121,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
       // Read when a run starts: the runtime's binding is known by then.
       onTick: options.runtime === undefined ? options.onTick : (tick, info) => (options.onTick?.(tick, info), binding?.onTick?.(tick, info)),
       get aroundStep() {
-        return binding?.aroundStep;
+        return nestHooks(options.aroundStep, binding?.aroundStep);
       },
       journaled: options.journal !== undefined,
     });

@@ -114,6 +114,27 @@ describe("a backend written against flowspec/runtime/backend", () => {
     expect((await flow.resumeAll()).map((h) => h.runId)).toEqual(["r1"]);
   });
 
+  it("WorkflowOptions.aroundStep sees every step body, around a runtime's own hook", async () => {
+    const seen: string[] = [];
+    const runtime = new RecordingRuntime();
+    const flow = new JokeFlow({
+      runtime,
+      resources: { llm },
+      aroundStep: async ({ step, ctx }, body) => {
+        seen.push(`start ${step}@${ctx.runId} (runtime saw ${runtime.bodies.length})`);
+        const result = await body();
+        seen.push(`end ${step}`);
+        return result;
+      },
+    });
+    await flow.run({ topic: "owls" }, { runId: "r2" });
+    expect(seen).toEqual(["start generate_joke@r2 (runtime saw 0)", "end generate_joke", "start critique_joke@r2 (runtime saw 1)", "end critique_joke"]);
+    expect(runtime.bodies).toEqual(["generate_joke@r2", "critique_joke@r2"]);
+    const alone: string[] = [];
+    await new JokeFlow({ resources: { llm }, aroundStep: (call, body) => (alone.push(call.step), body()) }).run({ topic: "owls" });
+    expect(alone).toEqual(["generate_joke", "critique_joke"]);
+  });
+
   it("the in-memory runner refuses resume without a backend that keeps runs", async () => {
     const flow = new JokeFlow({ resources: { llm } });
     expect(() => flow.resume("nope")).toThrow(/resume\(\) needs a journal/);

@@ -13,6 +13,7 @@ export const TICK_STEP = "flowspec.tick";
 
 /** The ticks of one recorded `flowspec.tick` output, in order. */
 export function ticksOf(output: unknown): SerializedTick[] {
+  if (typeof output === "string") output = JSON.parse(output); // a batch recorded in format 2: its JSON text
   if (Array.isArray(output)) return output.flatMap((e: { t?: SerializedTick }) => (e?.t === undefined ? [] : [e.t]));
   const first = (output as { tick?: SerializedTick } | null)?.tick;
   return first === undefined ? [] : [first];

@@ -251,9 +251,12 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
     };
 
     // The body of every `flowspec.tick` step after tick 0. DBOS runs it only past the recorded prefix.
-    const take = async (): Promise<BatchEntry[]> => {
+    // Format 2 records a batch as its JSON text: DBOS's serializer then stores a string instead of
+    // walking every tick (a third of the recorder's CPU); format 1 recorded the array.
+    const batchOut = (entries: BatchEntry[]): BatchEntry[] | string => (lazy ? JSON.stringify(entries) : entries);
+    const take = async (): Promise<BatchEntry[] | string> => {
       tookLive = true;
-      if (live === null) return [{ t: encodeTick({ type: "run_resumed", runId }) }];
+      if (live === null) return batchOut([{ t: encodeTick({ type: "run_resumed", runId }) }]);
       // DBOS cancellation (handler.cancel, flowspec runs cancel) aborts this signal: throwing then
       // ends the workflow function as cancelled, with nothing recorded, so DBOS's resume continues it.
       const cancelled = (DBOS.stepStatus as { cancelSignal?: AbortSignal } | undefined)?.cancelSignal;
@@ -274,7 +277,7 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
             pending = false;
             entries.push({ a: 1 });
           }
-          return entries;
+          return batchOut(entries);
         }
         if (slot !== null) {
           const msg = slot;
@@ -284,7 +287,7 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
         }
         if (lazy && pending && !armed) {
           pending = false;
-          return [{ a: 1 }];
+          return batchOut([{ a: 1 }]);
         }
         await new Promise<void>((resolve) => (wake = resolve));
       }
@@ -353,7 +356,8 @@ export function makeRecorder(options: RecorderOptions): (input: RunInput) => Pro
     try {
       while (end === null) {
         tookLive = false;
-        const batch = await DBOS.runStep(take, { name: "flowspec.tick", retriesAllowed: false });
+        const out = await DBOS.runStep(take, { name: "flowspec.tick", retriesAllowed: false });
+        const batch: BatchEntry[] = typeof out === "string" ? JSON.parse(out) : out;
         const wasLive = tookLive;
         let marked = false;
         for (const entry of batch) {

@@ -53,6 +53,9 @@ export interface BuildOneResult<Status extends string = BuildStatus> {
   diagnostics: Diagnostic[];
   /** The spec's text, for code frames. */
   source: string;
+  /** Absolute paths of the modules its imported types' checks looked for, found or not (absent when
+   * none): watch mode rebuilds the spec when one of them appears, changes or goes away. */
+  modules?: string[];
 }
 
 /**
@@ -100,17 +103,22 @@ async function compileOne(file: SpecFile, options: BuildOneOptions): Promise<Com
   const source = await readFile(file.path, "utf8").catch((error: NodeJS.ErrnoException) => {
     throw new FileAccessError(`cannot read '${file.display}': ${error.code ?? error.message}`, file.display);
   });
+  const modules: string[] = [];
+  const readModule = readModuleFromDisk(cwd);
   const compileOptions: CompileOptions = {
     path: file.display,
     // Both relative to cwd, or both absolute: relative imports are computed between the two.
     outPath: isAbsolute(file.display) ? toSlashes(outputPath) : toSlashes(relative(cwd, outputPath)),
     ...(options.runtimeImport === undefined ? {} : { runtimeImport: options.runtimeImport }),
     // Imported types' modules are checked on disk, relative to cwd as the spec's display path is.
-    readModule: readModuleFromDisk(cwd),
+    readModule: (path) => {
+      modules.push(resolve(cwd, path));
+      return readModule(path);
+    },
     ...(options.client ? { client: true } : {}),
   };
   const { diagnostics, files } = compile(source, compileOptions);
-  const compiled: Compiled = { spec: file.display, output: displayPath(outputPath, cwd), diagnostics, source, outputPath };
+  const compiled: Compiled = { spec: file.display, output: displayPath(outputPath, cwd), diagnostics, source, outputPath, ...(modules.length > 0 ? { modules } : {}) };
   const contents = files[0]?.contents;
   if (contents === undefined) return compiled;
   const onDisk = (path: string) =>

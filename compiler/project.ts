@@ -48,6 +48,10 @@ export class Project {
   private readonly specs = new Map<string, SpecFile>();
   /** Output → the specs that would write it, in the order they appeared; the first one owns it. */
   private readonly claims = new Map<string, string[]>();
+  /** Module an imported type names (absolute, found or not) → the specs whose last build looked for it. */
+  private readonly dependents = new Map<string, Set<string>>();
+  /** Spec → the modules its last build looked for. */
+  private readonly dependencies = new Map<string, readonly string[]>();
 
   constructor(paths: readonly string[], options: ProjectOptions = {}) {
     this.cwd = resolve(options.cwd ?? process.cwd());
@@ -105,17 +109,45 @@ export class Project {
       const owner = this.claim(file);
       if (owner !== absolute) return { kind: "refused", file, output, error: this.collision(this.specs.get(owner)!, file, output) };
       try {
-        return { kind: "built", file, output, result: await buildOne(file, this.buildOptions()) };
+        const result = await buildOne(file, this.buildOptions());
+        this.track(absolute, result.modules ?? []);
+        return { kind: "built", file, output, result };
       } catch (error) {
         // Deleted between the check and the read: handled as a removal below.
         if (!(error instanceof FileAccessError) || (await isFile(absolute))) throw error;
       }
     }
     const owned = this.claims.get(output)?.[0] === absolute;
+    this.track(absolute, []);
     const next = this.release(file);
     if (!owned) return { kind: "removed", file, output, existed: false };
     const existed = await removeOutput(output, this.outDir, this.cwd);
     return { kind: "removed", file, output, existed, ...(next === undefined ? {} : { next }) };
+  }
+
+  /** The specs whose last build looked for the module at `absolute` (an imported type's module): watch
+   * mode rebuilds them when it changes. Empty for any other file. */
+  dependentsOf(absolute: string): string[] {
+    return [...(this.dependents.get(absolute) ?? [])].sort();
+  }
+
+  /** Records the modules a spec's build looked for, replacing what its previous build looked for. */
+  private track(spec: string, modules: readonly string[]): void {
+    for (const module of this.dependencies.get(spec) ?? []) {
+      const specs = this.dependents.get(module);
+      specs?.delete(spec);
+      if (specs?.size === 0) this.dependents.delete(module);
+    }
+    if (modules.length === 0) {
+      this.dependencies.delete(spec);
+      return;
+    }
+    this.dependencies.set(spec, modules);
+    for (const module of modules) {
+      const specs = this.dependents.get(module) ?? new Set<string>();
+      specs.add(spec);
+      this.dependents.set(module, specs);
+    }
   }
 
   /**

@@ -6,7 +6,7 @@
 // (commands/watch.ts) or the embedding app listens to events.
 
 import { EventEmitter } from "node:events";
-import { lstatSync, statSync } from "node:fs";
+import { existsSync, lstatSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { watch as watchFiles, type FSWatcher } from "chokidar";
@@ -100,6 +100,10 @@ class SpecWatcher implements Watcher {
   private draining: Promise<void> | undefined;
   private closed = false;
   private readonly startedAt = performance.now();
+  /** Modules imported types name (absolute, found or not) that are being watched. */
+  private readonly modules = new Set<string>();
+  /** Of those, the ones that existed when watching began: chokidar reports each once as added. */
+  private readonly announced = new Set<string>();
 
   constructor(paths: readonly string[], options: WatchOptions) {
     this.project = new Project(paths, options);
@@ -111,6 +115,8 @@ class SpecWatcher implements Watcher {
       // symlinked spec files are followed, as `build` follows them, so editing the target rebuilds.
       ignored: (path, stats) => {
         const absolute = resolve(this.project.cwd, path);
+        // An imported type's module is watched wherever it is (see rebuild()).
+        if (this.modules.has(absolute)) return false;
         return this.project.ignores(absolute, stats?.isFile() ?? false) || this.isSymlinkedFolder(absolute);
       },
     });
@@ -155,6 +161,13 @@ class SpecWatcher implements Watcher {
 
   private changed(path: string): void {
     const spec = resolve(this.project.cwd, path);
+    // A module an imported type names: rebuild the specs that import it (unless it is a spec itself).
+    if (!this.closed && this.modules.has(spec) && this.project.ignores(spec, true)) {
+      // The `add` chokidar reports for a module that already existed when it was added is no change.
+      if (this.announced.delete(spec)) return;
+      if (!this.initial) for (const dependent of this.project.dependentsOf(spec)) this.changed(dependent);
+      return;
+    }
     if (this.closed || this.project.ignores(spec, true)) return;
     if (this.initial) {
       this.initial.add(spec);
@@ -225,6 +238,13 @@ class SpecWatcher implements Watcher {
         return;
       case "built": {
         const { result } = update;
+        const added = (result.modules ?? []).filter((module) => !this.modules.has(module));
+        for (const module of added) {
+          this.modules.add(module);
+          if (existsSync(module)) this.announced.add(module);
+        }
+        // A module not there yet is watched for its creation (chokidar watches its folder for it).
+        if (added.length > 0 && !this.closed) this.fsWatcher.add(added);
         const event = { spec: result.spec, output: result.output, initial, status: result.status, diagnostics: result.diagnostics, source: result.source };
         this.emitRebuild({ ...event, ms: elapsed(started) });
         return;

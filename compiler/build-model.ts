@@ -197,8 +197,13 @@ function buildField(name: string, raw: unknown, path: DocPath, ctx: BuildContext
   const textSpan = inline ? ctx.locator.value([...path, "type", "name"]) : typeSpan;
   let parsed = parseFieldType(typeText, { spanAt: spanWithin(textSpan, typeText), suggestType: ctx.suggestType });
   if (!parsed.ok) {
-    const message = `field ${quote(name)} has an invalid type: ${parsed.error.message}`;
-    ctx.diagnostics.push(diagnostic(parsed.error.code, message, parsed.error.span, ctx.file));
+    // In an inline import, a name that is no type name is the import's name, not a missing `types` entry.
+    const importName = inline !== undefined && parsed.error.code === "unknown-type";
+    const why = importName
+      ? `an imported type's 'name' must be a PascalCase type name (to import another name, declare it under 'types' with 'import' and 'name')`
+      : parsed.error.message;
+    const message = `field ${quote(name)} has an invalid type: ${why}`;
+    ctx.diagnostics.push(diagnostic(importName ? "invalid-identifier" : parsed.error.code, message, parsed.error.span, ctx.file));
   } else if (inline) {
     // `type: { import: ./schemas.js, name: ToolCall[] }`: the name is a type text whose one named type
     // is the import; it joins the model's types (buildModel), and the field refers to it by name.

@@ -14,6 +14,7 @@ import { readExports } from "../../compiler/checks/module-exports.js";
 import { compile } from "../../compiler/compile.js";
 import { diffModels } from "../../compiler/diff.js";
 import { shapeOfModel } from "../../compiler/shape.js";
+import { resumeBreaks } from "../../runtime/durable/index.js";
 import { run } from "../support/run-command.js";
 
 const SCHEMAS = `import { z } from "zod";
@@ -102,6 +103,9 @@ describe("syntax", () => {
     const extra = diagnose(spec("x: { type: { import: ./support/schemas.js, name: ToolCall, fields: {} } }"));
     expect(extra).toHaveLength(1);
     expect(extra[0]).toMatch(/error schema: .*unknown key 'fields'/);
+    expect(diagnose(spec("x: { type: { import: ./support/schemas.js, name: toolCall } }"))).toEqual([
+      "6:64 error invalid-identifier: field 'x' has an invalid type: an imported type's 'name' must be a PascalCase type name (to import another name, declare it under 'types' with 'import' and 'name')",
+    ]);
     expect(diagnose(spec("x: { type: { import: ./support/schemas.js, name: ToolCall?? } }"))).toEqual([
       "6:73 error schema: field 'x' has an invalid type: '?' may appear only once, at the end of the type",
     ]);
@@ -269,6 +273,15 @@ describe("shape and flowspec diff", () => {
       { name: "one", type: "import:./support/schemas.js#ToolCall", optional: true },
     ]);
     expect(shape.types).toEqual([]);
+  });
+
+  it("a journaled run that holds the event cannot resume on a version whose import moved", () => {
+    const was = shapeOf(spec("call: ToolCall", TOOLCALL_ENTRY));
+    const now = shapeOf(spec("call: ToolCall", "  ToolCall: { import: ./support/tools.js }"));
+    expect(resumeBreaks(was, now, { events: new Set(["Done"]), pending: new Map() })).toEqual([
+      'event "Done" field "call" is import:./support/tools.js#ToolCall, was import:./support/schemas.js#ToolCall',
+    ]);
+    expect(resumeBreaks(was, shapeOf(spec("call: ToolCall", "  ToolCall: { import: ./support/schemas.ts }")), { events: new Set(["Done"]), pending: new Map() })).toEqual([]);
   });
 
   it("diff reports a changed import as a retyped field (breaking), and a renamed alias as no change", () => {

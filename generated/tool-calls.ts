@@ -202,3 +202,8 @@ export type ToolCallFlowContext<M extends keyof ToolCallFlowSteps> = StepContext
   ToolCallFlowSteps[M]["emits"],
   ToolCallFlowStreamable
 >;
+
+// What each imported schema parses is its imported type: a type error here means a module's
+// `<Name>Schema` and `<Name>` disagree.
+void (OutcomeSchema satisfies z.ZodType<Outcome>);
+void (ToolCallSchema satisfies z.ZodType<ToolCall>);

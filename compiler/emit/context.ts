@@ -34,6 +34,8 @@ export interface EmitContext {
   readonly cycleOf: ReadonlyMap<string, number>;
   /** Memo of each step's signature types, filled as they are first needed. */
   readonly signatures: Map<StepModel, StepSignature>;
+  /** Imported types the written code uses, by name (filled as they are written; see refs.ts). */
+  readonly importedTypes: Map<string, TypeModel>;
 }
 
 export function createContext(model: SpecModel, options: EmitOptions): EmitContext {
@@ -49,6 +51,7 @@ export function createContext(model: SpecModel, options: EmitOptions): EmitConte
     orderedTypes: ordered,
     cycleOf,
     signatures: new Map(),
+    importedTypes: new Map(),
   };
 }
 

@@ -8,6 +8,7 @@ import { createContext, type EmitOptions } from "./context.js";
 import { writeEventClass } from "./event-class.js";
 import { lineCommentText } from "./escape.js";
 import { normalizeSlashes } from "../paths.js";
+import { writeImportedTypeChecks } from "./refs.js";
 import { writeNamedType } from "./named-type.js";
 import { writeResources } from "./resources.js";
 import { writeState } from "./state.js";
@@ -41,6 +42,7 @@ export function emitModule(model: SpecModel, options: EmitOptions): string {
   section(() => writeStreamable(ctx, body));
   section(() => writeWorkflowBase(ctx, body));
   if (model.steps.length > 0) section(() => writeStepTypes(ctx, body));
+  if (ctx.importedTypes.size > 0) section(() => writeImportedTypeChecks(ctx, body));
 
   const imports = ctx.imports.render();
   return [header(options.specPath), ...(imports.length > 0 ? ["", ...imports] : []), "", body.toString()].join("\n");

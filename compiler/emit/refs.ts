@@ -2,7 +2,8 @@
 // `JokeWritten` (declared here), `StopEvent` (from the runtime), `Llm` (from the resource's module).
 
 import type { NameRef, ResourceModel, TypeModel } from "../model.js";
-import { runtime, type EmitContext } from "./context.js";
+import { runtime, zod, type EmitContext } from "./context.js";
+import type { SourceWriter } from "./writer.js";
 import { EmitError, safeIdentifier } from "./emit-error.js";
 import { importSpecifier } from "./module-path.js";
 
@@ -43,6 +44,7 @@ function moduleOf(ctx: EmitContext, resource: ResourceModel): string {
 export function importedTypeRef(ctx: EmitContext, type: TypeModel & { import: NonNullable<TypeModel["import"]> }): string {
   const name = safeIdentifier(type.name, "type", type.span);
   const exported = safeIdentifier(type.import.name, "imported type", type.import.nameSpan);
+  ctx.importedTypes.set(type.name, type);
   return ctx.imports.use(importSpecifier(type.import.module, ctx.options.specPath, ctx.options.outPath), name, true, exported);
 }
 
@@ -50,5 +52,20 @@ export function importedTypeRef(ctx: EmitContext, type: TypeModel & { import: No
 export function importedSchemaRef(ctx: EmitContext, type: TypeModel & { import: NonNullable<TypeModel["import"]> }): string {
   const name = `${safeIdentifier(type.name, "type", type.span)}Schema`;
   const exported = `${safeIdentifier(type.import.name, "imported type", type.import.nameSpan)}Schema`;
+  ctx.importedTypes.set(type.name, type);
   return ctx.imports.use(importSpecifier(type.import.module, ctx.options.specPath, ctx.options.outPath), name, false, exported);
+}
+
+/**
+ * One line per imported type the module uses, so that TypeScript checks the module's pair agrees:
+ * `void (ToolCallSchema satisfies z.ZodType<ToolCall>);` (what the schema parses is a `ToolCall`).
+ */
+export function writeImportedTypeChecks(ctx: EmitContext, w: SourceWriter): void {
+  const types = [...ctx.importedTypes.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  w.writeLine("// What each imported schema parses is its imported type: a type error here means a module's");
+  w.writeLine("// `<Name>Schema` and `<Name>` disagree.");
+  for (const type of types) {
+    const imported = { ...type, import: type.import! };
+    w.writeLine(`void (${importedSchemaRef(ctx, imported)} satisfies ${zod(ctx)}.ZodType<${importedTypeRef(ctx, imported)}>);`);
+  }
 }

@@ -257,6 +257,11 @@ describe("emitted code", () => {
     expect(output).toContain("readonly calls: ToolCall[];\n  readonly check?: Check;");
   });
 
+  it("ends with one check per imported type used, so TypeScript sees a module whose pair disagrees", () => {
+    expect(output.endsWith("void (CheckSchema satisfies z.ZodType<Check>);\nvoid (ToolCallSchema satisfies z.ZodType<ToolCall>);\n")).toBe(true);
+    expect(output).not.toContain("UnusedSchema");
+  });
+
   it("is deterministic", () => {
     expect(compile(source, { path: "specs/tools.yaml", outPath: "generated/tools.ts" }).files[0]!.contents).toBe(output);
   });

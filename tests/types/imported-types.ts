@@ -2,12 +2,12 @@
 // generated classes use the app's own types, so a field typed with an imported type takes exactly
 // that type. Checked by tsc, never run: each `@ts-expect-error` must meet an error.
 
-import type { z } from "flowspec/runtime";
+import { z } from "flowspec/runtime";
 import { CallsChecked, CallsRequested, type ToolsState } from "../fixtures/emit/imported.js";
 import type { Money } from "../fixtures/emit/support/money.js";
 import type { Verdict } from "../fixtures/emit/support/schemas.js";
 import { CallsDone, CallsPlanned, ToolCallFlowBase, type ToolCallFlowContext, type ToolCallFlowSteps, type TaskGiven } from "../../generated/tool-calls.js";
-import { ToolCallSchema, type ToolCall, type ToolResult } from "../../specs/support/tools.js";
+import { ToolCallSchema, ToolResultSchema, type ToolCall, type ToolResult } from "../../specs/support/tools.js";
 
 /** A field of an imported type is the module's type, not a copy of it. */
 export const sameType: ToolCall[] = new CallsPlanned({ calls: [{ id: "1", tool: "echo", args: ["hi"] }] }).calls;
@@ -32,6 +32,12 @@ export type PlannedData = z.infer<typeof CallsPlanned.schema>;
 export const planData: PlannedData = { calls: [parsed] };
 // @ts-expect-error the schema's output needs `args` on every call, as ToolCallSchema does
 export const planDataMissingArgs: PlannedData = { calls: [{ id: "1", tool: "echo" }] };
+
+/** The check each generated module ends with (`void (<Name>Schema satisfies z.ZodType<<Name>>)`) fails
+ * when the module's pair disagrees: here, a schema whose values are no ToolCall. */
+// @ts-expect-error ToolResultSchema parses ToolResults, not ToolCalls
+void (ToolResultSchema satisfies z.ZodType<ToolCall>);
+void (ToolCallSchema satisfies z.ZodType<ToolCall>);
 
 /** Steps see the imported types in their events, resources and state. */
 export class ToolCallFlow extends ToolCallFlowBase {

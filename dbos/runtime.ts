@@ -160,8 +160,10 @@ export class DbosRuntime implements WorkflowRuntime {
     const sinks = this.sinks;
     return {
       runner: {
+        remote: true,
         run: (input, options) => this.run(flow, input, options),
         resume: (runId) => this.resume(flow, runId),
+        attach: (runId) => this.handlerOn(flow, runId, false),
         resumeAll: () => this.resumeAll(flow),
       },
       onTick: (tick, info) => {
@@ -392,12 +394,21 @@ export class DbosRuntime implements WorkflowRuntime {
    * worker of its version, replays its checkpoints and re-dispatches what was in flight.
    */
   resume(flow: AnyFlow, runId: string): DbosHandler<any, any> {
+    return this.handlerOn(flow, runId, true);
+  }
+
+  /**
+   * A handler on a run from any process. `continueCancelled`: `resume`'s rule (a cancelled run is
+   * queued again); without it (the runner's `attach`, for processes that only watch, answer and
+   * cancel runs) nothing about the run changes.
+   */
+  private handlerOn(flow: AnyFlow, runId: string, continueCancelled: boolean): DbosHandler<any, any> {
     const name = workflowInfo(flow).definition.name;
     const ready = (async (): Promise<ContextStatus> => {
       const reg = this.registered(flow);
       const status = await DBOS.getWorkflowStatus(runId);
       if (status === null || status.workflowName !== `flowspec.${name}`) throw new RunNotFoundError(runId, name);
-      if (status.status === "CANCELLED") {
+      if (continueCancelled && status.status === "CANCELLED") {
         await DBOS.resumeWorkflow(runId, { queueName: status.queueName ?? reg.queue } as never);
         return "running";
       }

@@ -6,6 +6,7 @@
 // context, the reducer and its state, the codecs, and the checks every runtime applies to a send.
 
 import type { Context } from "./context.js";
+import type { WorkflowHandler } from "./handler.js";
 import type { WorkflowDefinition } from "./definition.js";
 import { eventClassOf, type Event } from "./event.js";
 import { CONTEXT, WORKFLOW, type ContextInternals, type WorkflowLike } from "./internals.js";
@@ -51,7 +52,7 @@ export { reduce, reduceInto, type CommandSink } from "./reduce.js";
 export { buildRunEnv, type RunEnv, type StepEnv } from "./routing.js";
 export { createRunState, contextStatus, type RunState, type StepState, type RunStatus, type ContextStatus } from "./run-state.js";
 export { parseState } from "./validate.js";
-export { finishedError } from "./sends.js";
+export { finishedError, isFinishedRefusal } from "./sends.js";
 
 // Shapes (what a version of a workflow is, for journals and deploys).
 export { workflowShape, shapeFingerprint, composeShape, namesOnly, type WorkflowShape, type FieldShape, type FieldShapes, type StepShape, type EventShape } from "./shape.js";
@@ -65,11 +66,23 @@ export interface WorkflowInfo {
   readonly env: RunEnv;
   /** The run timeout in seconds, or null for none. */
   readonly timeout: number | null;
+  /** Its runs live outside this process (a runtime's runner says so): `resume(runId)` reaches any of them from any process. */
+  readonly remote: boolean;
 }
 
 /** What `workflow` resolved (its definition, routing and run timeout). */
 export function workflowInfo(workflow: WorkflowLike): WorkflowInfo {
-  return workflow[WORKFLOW];
+  const wi = workflow[WORKFLOW];
+  return { definition: wi.definition, env: wi.env, timeout: wi.timeout, remote: wi.runner?.remote === true }; // no runner yet while the workflow is being constructed
+}
+
+/**
+ * A handler on one of `workflow`'s runs wherever it runs, changing nothing (the runner's `attach`),
+ * or null when its runs cannot be reached from another process (in memory, a journal: use
+ * `resume`). The handler rejects when there is no such run.
+ */
+export function attachRun(workflow: WorkflowLike, runId: string): WorkflowHandler<any, any, any> | null {
+  return workflow[WORKFLOW].runner?.attach?.(runId) ?? null;
 }
 
 /** The run state a context holds: what the reducer reads and writes. A backend reads it, or rebuilds it before the context's run starts. */

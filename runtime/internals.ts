@@ -8,7 +8,7 @@ import type { Mutex } from "./lock.js";
 import type { RunEnv } from "./routing.js";
 import type { RunState } from "./run-state.js";
 import type { Tick } from "./ticks.js";
-import type { StepHook } from "./run-recorder.js";
+import type { StepHook, WorkflowRunner } from "./run-recorder.js";
 
 /** Key of a workflow instance's internals. */
 export const WORKFLOW: unique symbol = Symbol("flowspec.workflow");
@@ -37,6 +37,8 @@ export interface WorkflowInternals {
   readonly aroundStep: StepHook | undefined;
   /** Runs are journaled: a change to a context whose run is not live here would never reach the journal. */
   readonly journaled: boolean;
+  /** What executes the workflow's runs (undefined only while the workflow is being constructed). */
+  readonly runner: WorkflowRunner | undefined;
 }
 
 /** A workflow instance, as the runtime sees it. */

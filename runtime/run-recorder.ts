@@ -49,9 +49,17 @@ export interface RunnerRunOptions {
  * Three implementations: in memory (`LocalRunner`), journaled (`runtime/durable/`) and DBOS.
  */
 export interface WorkflowRunner {
+  /** Runs live outside this process, and `resume(runId)` reaches any of them from any process (DBOS). */
+  readonly remote?: boolean;
   run(input: unknown, options: RunnerRunOptions): WorkflowHandler<any, any, any>;
   resume(runId: string): WorkflowHandler<any, any, any>;
   resumeAll(): Promise<ResumeAllResult<WorkflowHandler<any, any, any>>>;
+  /**
+   * A handler on a run wherever it is, changing nothing: no resume of a cancelled run, no
+   * recovery. For processes that only watch, answer and cancel runs (`flowspec/server` on DBOS).
+   * Absent when runs cannot be reached from another process. Its promise rejects when the run is unknown.
+   */
+  attach?(runId: string): WorkflowHandler<any, any, any>;
 }
 
 /** A run `resumeAll()` could not resume, and why. */

@@ -25,7 +25,15 @@ export function refusalOf(env: RunEnv, cls: ClassInfo, target: string | null): W
 /** The error for sending to a run that has finished (or never started). */
 export function finishedError(workflow: string, runId: string | null, status = "finished"): WorkflowRuntimeError {
   const which = runId === null ? "" : ` "${runId}"`;
-  return new WorkflowRuntimeError(`${workflow} run${which} has ${status}; an event sent to it would never be handled, so it was refused`);
+  const error = new WorkflowRuntimeError(`${workflow} run${which} has ${status}; an event sent to it would never be handled, so it was refused`);
+  return Object.defineProperty(error, FINISHED, { value: true });
+}
+
+const FINISHED = Symbol("flowspec.finishedRefusal");
+
+/** Whether `error` is the refusal of an event sent to a run that had finished (`finishedError`), on any runtime. */
+export function isFinishedRefusal(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { [FINISHED]?: true })[FINISHED] === true;
 }
 
 /** The failure tick of an attempt. */

@@ -112,6 +112,7 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
       throw new TypeError(`Workflow ${definition.name}: give either a journal or a runtime, not both`);
     }
     let binding: RuntimeBinding | undefined;
+    let runner: WorkflowRunner | undefined;
     this[WORKFLOW] = Object.freeze({
       definition,
       env: buildRunEnv(definition),
@@ -124,14 +125,18 @@ export abstract class Workflow<State = Record<string, never>, Resources = Record
         return nestHooks(options.aroundStep, binding?.aroundStep);
       },
       journaled: options.journal !== undefined,
+      get runner() {
+        return runner;
+      },
     });
     const local = new LocalRunner(this);
     if (options.runtime !== undefined) {
       binding = options.runtime.attach(this, local);
-      this.#runner = binding.runner;
+      runner = binding.runner;
     } else if (options.journal !== undefined) {
-      this.#runner = journaledRunner(this, local, options.journal, { snapshotEvery: options.snapshotEvery, commitBeforeSteps: options.commitBeforeSteps });
-    } else this.#runner = local;
+      runner = journaledRunner(this, local, options.journal, { snapshotEvery: options.snapshotEvery, commitBeforeSteps: options.commitBeforeSteps });
+    } else runner = local;
+    this.#runner = runner;
   }
 
   /**

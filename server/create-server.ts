@@ -4,6 +4,7 @@
 import { Hono, type Context as HonoContext } from "hono";
 import { cors } from "hono/cors";
 import type { WorkflowHandler } from "../runtime/index.js";
+import { isFinishedRefusal } from "../runtime/backend.js";
 import { checkAccess } from "./auth.js";
 import { readJsonObject } from "./body.js";
 import { ClientError, json, notFound } from "./errors.js";
@@ -12,7 +13,7 @@ import { HANDLER_ID, newHandlerId } from "./ids.js";
 import { listen, type ListenOptions, type ListeningServer } from "./listen.js";
 import { openApiDocument } from "./openapi.js";
 import type { CorsOptions, ServerOptions } from "./options.js";
-import { loadRun, restoreRuns, type SkippedRun } from "./restore.js";
+import { loadRemoteRun, loadRun, restoreRuns, type SkippedRun } from "./restore.js";
 import { RunTable, ServedRun, type HandlerStatus } from "./runs.js";
 import { ReaderGate, streamQuery, streamResponse } from "./stream.js";
 import { sentEvent, startInput } from "./event-input.js";
@@ -82,10 +83,14 @@ export function createServer(options: ServerOptions): FlowspecServer {
     return w;
   };
   const purged = new Set<string>();
-  /** A handler in memory, else (on a journal) its latest run loaded from the journal. */
+  /**
+   * A handler in memory, else (on a journal) its latest run loaded from the journal, else (a
+   * workflow whose runs live elsewhere, on DBOS) the run attached to from this process.
+   */
   const lookup = async (handlerId: string): Promise<ServedRun | undefined> => {
     const r = runs.get(handlerId);
-    if (r !== undefined || options.journal === undefined || purged.has(handlerId)) return r;
+    if (r !== undefined || purged.has(handlerId)) return r;
+    if (options.journal === undefined) return loadRemoteRun(served, runs, handlerId);
     try {
       return await loadRun(options.journal, served, runs, handlerId);
     } catch {
@@ -210,9 +215,10 @@ export function createServer(options: ServerOptions): FlowspecServer {
       throw new ClientError(400, `Unknown step '${step}'; ${r.workflow.name} has ${r.workflow.definition.steps.map((s) => s.name).join(", ")}`, "step");
     }
     try {
-      r.handler.ctx.sendEvent(new cls(fields), step === undefined ? undefined : { step });
+      // Awaited: on a runtime that runs it elsewhere (DBOS) the refusal of a finished run arrives as a rejection.
+      await r.handler.ctx.sendEvent(new cls(fields), step === undefined ? undefined : { step });
     } catch (error) {
-      if (r.handler.done || r.ended) throw new ClientError(409, "Workflow already completed");
+      if (r.handler.done || r.ended || isFinishedRefusal(error)) throw new ClientError(409, "Workflow already completed");
       throw new ClientError(400, (error as Error).message, step === undefined ? "event" : "step", { accepted: r.workflow.sendable });
     }
     return json({ status: "sent" });

@@ -4,6 +4,7 @@
 // before the restart: a reader resuming with `Last-Event-ID` gets no duplicates and misses nothing.
 
 import { UNFINISHED, type Journal, type JournalStatus, type RunRecord } from "../runtime/index.js";
+import { attachRun } from "../runtime/backend.js";
 import { RunTable, ServedRun } from "./runs.js";
 import type { ServedWorkflow } from "./workflows.js";
 
@@ -49,6 +50,30 @@ export async function loadRun(journal: Journal, served: ReadonlyMap<string, Serv
   runs.add(run);
   if (!unfinished(record.status)) await run.settled; // a finished run is replayed at once: answer with its outcome
   return run;
+}
+
+/**
+ * A handler of a workflow whose runs live outside this process (`flowspec/dbos`): any server process
+ * serves any run. It is attached to (not resumed: a cancelled run stays cancelled), confirmed by
+ * reading its state, and its stream is read from sequence 0. Its `started_at` is when this server
+ * first served it. Undefined when no such workflow has a run of that id.
+ */
+export async function loadRemoteRun(served: ReadonlyMap<string, ServedWorkflow>, runs: RunTable, handlerId: string): Promise<ServedRun | undefined> {
+  if (handlerIdOf(handlerId) !== handlerId) return undefined;
+  for (const w of new Set(served.values())) {
+    const handler = attachRun(w.flow, handlerId);
+    if (handler === null) continue;
+    try {
+      await handler.state();
+    } catch (error) {
+      if ((error as Error)?.name === "RunNotFoundError") continue; // not a run of this workflow
+      throw error;
+    }
+    const run = new ServedRun(handlerId, w, handler, Date.now(), handler.streamEvents({ from: 0 }));
+    runs.add(run);
+    return run;
+  }
+  return undefined;
 }
 
 export async function restoreRuns(journal: Journal, served: ReadonlyMap<string, ServedWorkflow>, runs: RunTable, retention: number, skipped: SkippedRun[]): Promise<void> {

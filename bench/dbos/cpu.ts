@@ -5,10 +5,10 @@
 //   npm run bench:dbos:cpu
 //   (node --no-deprecation --import ./tests/dbos/support/register.mjs bench/dbos/cpu.ts)
 //
-// Each configuration runs BENCH_RUNS fan-out runs (BENCH_BRANCHES branches × BENCH_STEP_MS, the
-// process step 4 at a time) on one fresh worker process (tests/dbos/fixtures/worker.ts), enqueued by
-// this process (the client) all at once, at most BENCH_WORKER_CONCURRENCY at a time on the worker,
-// each awaited for its result. Configurations are interleaved over BENCH_ROUNDS rounds; the table
+// Each configuration runs BENCH_RUNS fan-out runs per worker (BENCH_BRANCHES branches × BENCH_STEP_MS,
+// the process step 4 at a time) on fresh worker processes (tests/dbos/fixtures/worker.ts), enqueued by
+// this process (the client) all at once, at most BENCH_WORKER_CONCURRENCY at a time per worker, each
+// awaited for its result. Configurations are interleaved over BENCH_ROUNDS rounds; the table
 // shows medians. What is counted, from the first enqueue to the last result (warm-up runs excluded):
 //   worker, client   process.cpuUsage() of the process (user + system);
 //   Postgres         utime + stime (/proc/<pid>/stat) of the Postgres backends serving the bench
@@ -27,7 +27,9 @@
 //   flowspec/dbos, lenient    commitBeforeSteps: false
 // Knobs: BENCH_RUNS=40, BENCH_ROUNDS=3, BENCH_BRANCHES=10, BENCH_STEP_MS=100, BENCH_WORKER_CONCURRENCY=8,
 // BENCH_HEARTBEAT_MS=1000 (the worker's liveness: the documented default), BENCH_CONFIGS (comma-separated
-// subset: raw,strict,lenient), BENCH_SQL=1 (also print statements per run by statement).
+// subset: raw,strict,lenient), BENCH_WORKERS=1 (comma-separated worker counts: with n workers, n × BENCH_RUNS
+// runs, the workers' CPU summed; `runs/s vs 1` compares with one worker of the same configuration),
+// BENCH_SQL=1 (also print statements per run by statement).
 
 import { readFileSync } from "node:fs";
 import { createDatabase, dropDatabase, postgresProblem, startChild, stopChild, BASE_URL, type Child } from "../../tests/dbos/support/harness.js";
@@ -45,6 +47,7 @@ const STEP_MS = Number(process.env.BENCH_STEP_MS ?? 100);
 const CONC = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 8);
 const HEARTBEAT_MS = Number(process.env.BENCH_HEARTBEAT_MS ?? 1000);
 const CONFIGS = (process.env.BENCH_CONFIGS ?? "raw,strict,lenient").split(",");
+const WORKERS = (process.env.BENCH_WORKERS ?? "1").split(",").map(Number);
 const SHOW_SQL = process.env.BENCH_SQL === "1";
 const WARMUP = 4;
 
@@ -137,6 +140,8 @@ const fan = asDbos(new Fan({ runtime, timeout: null }));
 
 interface Sample {
   config: string;
+  workers: number;
+  runs: number;
   wallMs: number;
   worker: MeterReading;
   client: MeterReading;
@@ -168,10 +173,10 @@ try {
     }
   };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const config of CONFIGS) {
-      const env: Record<string, string> = {
+    for (const n of WORKERS) for (const config of CONFIGS) {
+      const env = (k: number): Record<string, string> => ({
         FLOWSPEC_PG_URL: db.url,
-        FLOWSPEC_WHO: `cpu-${config}-${round}`,
+        FLOWSPEC_WHO: `cpu-${config}-${n}-${k}-${round}`,
         FLOWSPEC_STEP_MS: String(STEP_MS),
         FLOWSPEC_WORKER_CONCURRENCY: String(CONC),
         FLOWSPEC_FLOWS: "fan",
@@ -181,28 +186,30 @@ try {
         FLOWSPEC_TIMEOUT: "600",
         ...(config === "raw" ? { FLOWSPEC_RAW_ONLY: "1" } : {}),
         ...(config === "lenient" ? { FLOWSPEC_COMMIT: "0" } : {}),
-        ...(process.env.BENCH_PROF_DIR ? { FLOWSPEC_CPU_PROF: `${process.env.BENCH_PROF_DIR}/${config}-${round}.cpuprofile` } : {}),
-      };
-      const w = startChild("worker.ts", env);
-      children.push(w);
-      await w.waitFor((m) => m.type === "ready", 60_000);
-      await runBatch(config, WARMUP);
+        ...(process.env.BENCH_PROF_DIR ? { FLOWSPEC_CPU_PROF: `${process.env.BENCH_PROF_DIR}/${config}-${n}-${k}-${round}.cpuprofile` } : {}),
+      });
+      const ws = Array.from({ length: n }, (_, k) => startChild("worker.ts", env(k)));
+      children.push(...ws);
+      await Promise.all(ws.map((w) => w.waitFor((m) => m.type === "ready", 60_000)));
+      await runBatch(config, WARMUP * n);
       const stopPg = samplePostgres(db.name);
       await new Promise((r) => setTimeout(r, 150)); // the sampler's first pass is the baseline
-      const w0 = await meterOf(w);
+      const w0 = await Promise.all(ws.map(meterOf));
       const c0 = readMeter();
       const t0 = performance.now();
-      await runBatch(config, RUNS);
+      await runBatch(config, RUNS * n);
       const wallMs = performance.now() - t0;
-      const w1 = await meterOf(w);
+      const w1 = await Promise.all(ws.map(meterOf));
       const c1 = readMeter();
       const pgCpu = await stopPg();
       const clientDelta = meterDelta(c0, c1);
       delete (clientDelta.sql as Record<string, number>)["SELECT pg_stat_activity"]; // the sampler's own
-      samples.push({ config, wallMs, worker: meterDelta(w0, w1), client: clientDelta, pgDbMs: pgCpu.dbMs, pgSharedMs: pgCpu.sharedMs });
-      await stopChild(w);
+      const worker = w0.map((r, k) => meterDelta(r, w1[k]!)).reduce((a, b) => ({ cpuMs: a.cpuMs + b.cpuMs, sql: sumSql(a.sql, b.sql) }));
+      const runs = RUNS * n;
+      samples.push({ config, workers: n, runs, wallMs, worker, client: clientDelta, pgDbMs: pgCpu.dbMs, pgSharedMs: pgCpu.sharedMs });
+      await Promise.all(ws.map(stopChild));
       console.error(
-        `bench/dbos/cpu: round ${round + 1} ${config}: ${RUNS} runs in ${wallMs.toFixed(0)} ms; worker ${(samples.at(-1)!.worker.cpuMs / RUNS).toFixed(1)} ms/run, client ${(samples.at(-1)!.client.cpuMs / RUNS).toFixed(1)}, Postgres ${(pgCpu.dbMs / RUNS).toFixed(1)} (+ shared ${(pgCpu.sharedMs / RUNS).toFixed(1)})`,
+        `bench/dbos/cpu: round ${round + 1} ${config}, ${n} worker(s): ${runs} runs in ${wallMs.toFixed(0)} ms; worker(s) ${(worker.cpuMs / runs).toFixed(1)} ms/run, client ${(clientDelta.cpuMs / runs).toFixed(1)}, Postgres ${(pgCpu.dbMs / runs).toFixed(1)} (+ shared ${(pgCpu.sharedMs / runs).toFixed(1)})`,
       );
     }
   }
@@ -217,47 +224,51 @@ try {
 // ---- the table
 const NAMES: Record<string, string> = { raw: "raw DBOS (DBOS.runStep, DBOSClient)", strict: "flowspec/dbos, commitBeforeSteps: true", lenient: "flowspec/dbos, commitBeforeSteps: false" };
 const total = (sql: Record<string, number>) => Object.values(sql).reduce((a, b) => a + b, 0);
-const per = (config: string, f: (s: Sample) => number) => median(samples.filter((s) => s.config === config).map(f)) / RUNS;
-const rowsOf = CONFIGS.map((config) => {
-  const machine = per(config, (s) => s.worker.cpuMs + s.client.cpuMs + s.pgDbMs);
+const rowsOf = WORKERS.flatMap((n) => CONFIGS.map((config) => {
+  const mine = samples.filter((s) => s.config === config && s.workers === n);
+  const per = (f: (s: Sample) => number) => median(mine.map((s) => f(s) / s.runs));
+  const machine = per((s) => s.worker.cpuMs + s.client.cpuMs + s.pgDbMs);
   return {
     config,
-    worker: per(config, (s) => s.worker.cpuMs),
-    client: per(config, (s) => s.client.cpuMs),
-    pg: per(config, (s) => s.pgDbMs),
+    n,
+    worker: per((s) => s.worker.cpuMs),
+    client: per((s) => s.client.cpuMs),
+    pg: per((s) => s.pgDbMs),
     machine,
-    shared: per(config, (s) => s.pgSharedMs),
-    stmts: per(config, (s) => total(s.worker.sql) + total(s.client.sql)),
-    workerStmts: per(config, (s) => total(s.worker.sql)),
-    commits: per(config, (s) => (s.worker.sql.COMMIT ?? 0) + (s.client.sql.COMMIT ?? 0)),
-    rps: median(samples.filter((s) => s.config === config).map((s) => (RUNS / s.wallMs) * 1000)),
+    shared: per((s) => s.pgSharedMs),
+    stmts: per((s) => total(s.worker.sql) + total(s.client.sql)),
+    workerStmts: per((s) => total(s.worker.sql)),
+    commits: per((s) => (s.worker.sql.COMMIT ?? 0) + (s.client.sql.COMMIT ?? 0)),
+    rps: median(mine.map((s) => (s.runs / s.wallMs) * 1000)),
   };
-});
-const raw = rowsOf.find((r) => r.config === "raw");
+}));
+const rawOf = (n: number) => rowsOf.find((r) => r.config === "raw" && r.n === n);
 const ratio = (x: number, base: number | undefined) => (base === undefined ? "—" : `${(x / base).toFixed(2)}×`);
 print(
-  `Machine CPU per run: fan-out of ${BRANCHES} × ${STEP_MS} ms (4 at a time), ${RUNS} runs per sample, ${CONC} at a time on one worker, median of ${ROUNDS} rounds; ratios against raw DBOS in the same run`,
+  `Machine CPU per run: fan-out of ${BRANCHES} × ${STEP_MS} ms (4 at a time), ${RUNS} runs per worker per sample, ${CONC} at a time per worker, median of ${ROUNDS} rounds; ratios against raw DBOS with as many workers, in the same run (Postgres's shared processes, WAL writer and checkpointer: ${(median(samples.map((s) => s.pgSharedMs / s.runs))).toFixed(1)} ms per run)`,
   [
-    ["", "worker", "client", "Postgres (bench db)", "machine", "vs raw DBOS", "statements", "of which worker", "vs raw DBOS", "transactions", "runs/s", "Postgres shared"],
+    ["", "workers", "worker(s)", "client", "Postgres", "machine", "vs raw DBOS", "statements", "of which worker(s)", "vs raw DBOS", "transactions", "runs/s", "runs/s vs 1 worker"],
     ...rowsOf.map((r) => [
       NAMES[r.config] ?? r.config,
+      String(r.n),
       `${r.worker.toFixed(1)} ms`,
       `${r.client.toFixed(1)} ms`,
       `${r.pg.toFixed(1)} ms`,
       `${r.machine.toFixed(1)} ms`,
-      ratio(r.machine, raw?.machine),
+      ratio(r.machine, rawOf(r.n)?.machine),
       r.stmts.toFixed(0),
       r.workerStmts.toFixed(0),
-      ratio(r.stmts, raw?.stmts),
+      ratio(r.stmts, rawOf(r.n)?.stmts),
       r.commits.toFixed(1),
       r.rps.toFixed(1),
-      `${r.shared.toFixed(1)} ms`,
+      ratio(r.rps, rowsOf.find((o) => o.config === r.config && o.n === 1)?.rps),
     ]),
   ],
 );
 if (SHOW_SQL) {
   for (const config of CONFIGS) {
-    const last = samples.filter((s) => s.config === config).at(-1)!;
+    const last = samples.filter((s) => s.config === config && s.workers === WORKERS[0]).at(-1)!;
+    const RUNS = last.runs;
     const merged = new Map<string, [number, number]>();
     for (const [k, n] of Object.entries(last.worker.sql)) merged.set(k, [n, 0]);
     for (const [k, n] of Object.entries(last.client.sql)) merged.set(k, [merged.get(k)?.[0] ?? 0, n]);
@@ -268,6 +279,12 @@ if (SHOW_SQL) {
   }
 }
 process.exit(0);
+
+function sumSql(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [k, n] of Object.entries(b)) out[k] = (out[k] ?? 0) + n;
+  return out;
+}
 
 function print(title: string, table: string[][]) {
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));

@@ -4,7 +4,7 @@
 // version gap and absolute run deadlines. Postgres as in cluster.test.ts (FLOWSPEC_PG_URL; a missing
 // Postgres fails under CI=true, skips otherwise).
 
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -91,6 +91,26 @@ describe.skipIf(problem !== null)("flowspec/dbos semantics (Postgres, child proc
     expect(out.seen).toEqual(["InputRequiredEvent", "StopEvent"]);
     // The asking step's outcome was checkpointed before the cancel: it did not run again.
     expect(sideEffects().filter((e) => e.runId === "msg-ask" && e.what === "ask").length).toBe(1);
+  }, 60_000);
+
+  it("an event sent to a busy run (a step running, no recv armed) is taken while the run still runs", async () => {
+    const c = client("busy-send", { FLOWSPEC_RUN_ID: "busy-1" });
+    await c.waitFor((m) => m.type === "sent", 40_000);
+    // The delivery is journaled (an event_sent tick; format 2 stores a batch as its JSON text) while step_two still waits.
+    const needle = `"first_output":"from outside"`;
+    const journaled = async () =>
+      (await sql(db.url, `SELECT count(*)::int AS n FROM dbos.operation_outputs WHERE workflow_uuid = 'busy-1' AND function_name = 'flowspec.tick' AND (position($1 in output) > 0 OR position($2 in output) > 0)`, [needle, JSON.stringify(needle).slice(1, -1)]))[0].n > 0;
+    let seen = false;
+    for (let i = 0; i < 200 && !seen; i++) {
+      seen = await journaled();
+      if (!seen) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(seen).toBe(true);
+    expect((await sql(db.url, `SELECT status FROM dbos.workflow_status WHERE workflow_uuid = 'busy-1'`))[0].status).toBe("PENDING");
+    writeFileSync(`${goFile}.busy-1`, "go");
+    const { out } = await c.waitFor((m) => m.type === "done", 40_000);
+    expect(out.result).toMatchObject({ loops: 3 });
+    expect(out.final).toBe("completed");
   }, 60_000);
 
   it("a client never rewrites the workers' queue settings", async () => {

@@ -4,7 +4,7 @@
 import { Hono, type Context as HonoContext } from "hono";
 import { cors } from "hono/cors";
 import type { WorkflowHandler } from "../runtime/index.js";
-import { isFinishedRefusal } from "../runtime/backend.js";
+import { isFinishedRefusal, workflowInfo } from "../runtime/backend.js";
 import { checkAccess } from "./auth.js";
 import { readJsonObject } from "./body.js";
 import { ClientError, json, notFound } from "./errors.js";
@@ -152,6 +152,9 @@ export function createServer(options: ServerOptions): FlowspecServer {
     const ctx = previous !== undefined && previous.workflow === w ? previous.handler.ctx : undefined;
     const now = Date.now();
     const handler: WorkflowHandler<any, any, any> = w.flow.run(input, ctx === undefined ? { runId } : { runId, ctx });
+    // A run that lives elsewhere (DBOS) is stored asynchronously: answer once every server process can
+    // find it. (A failed start shows as the run's failure, below.)
+    if (workflowInfo(w.flow).remote) await handler.state().catch(() => undefined);
     // On a journal, the run's own start time, which is what a restarted server reads back.
     const startedAt = options.journal?.getRun(runId)?.createdAt ?? now;
     const journal = options.journal;

@@ -29,19 +29,24 @@
 // BENCH_HEARTBEAT_MS=1000 (the worker's liveness: the documented default), BENCH_CONFIGS (comma-separated
 // subset: raw,strict,lenient), BENCH_WORKERS=1 (comma-separated worker counts: with n workers, n × BENCH_RUNS
 // runs, the workers' CPU summed; `runs/s vs 1` compares with one worker of the same configuration),
-// BENCH_SQL=1 (also print statements per run by statement).
+// BENCH_SQL=1 (also print statements per run by statement). `--quick`: 1 round of 20 runs per worker.
+// Prints summary lines for `npm run bench` (bench/report.ts): machine CPU per run against raw DBOS
+// (goal ≤ 0.33×), and with several worker counts, runs/s of the most workers against one (goal ≥ 3×
+// for 4).
 
 import { readFileSync } from "node:fs";
 import { createDatabase, dropDatabase, postgresProblem, startChild, stopChild, BASE_URL, type Child } from "../../tests/dbos/support/harness.js";
 import { installSqlMeter, meterDelta, readMeter, type MeterReading } from "../../tests/dbos/support/meter.js";
+import { summarize } from "../report.js";
 
 installSqlMeter();
 const { Fan, itemsOf } = await import("../../tests/dbos/fixtures/flows.js");
 const { asDbos, DbosRuntime } = await import("../../dbos/index.js");
 const { DBOSClient } = await import("@dbos-inc/dbos-sdk");
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 40);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const QUICK = process.argv.includes("--quick"); // npm run bench: one round of 20 runs per worker
+const RUNS = Number(process.env.BENCH_RUNS ?? (QUICK ? 20 : 40));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
 const BRANCHES = Number(process.env.BENCH_BRANCHES ?? 10);
 const STEP_MS = Number(process.env.BENCH_STEP_MS ?? 100);
 const CONC = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 8);
@@ -265,6 +270,37 @@ print(
     ]),
   ],
 );
+for (const r of rowsOf) {
+  const base = rawOf(r.n);
+  if (r.config === "raw" || base === undefined) continue;
+  const ratioValue = r.machine / base.machine;
+  summarize({
+    bench: "dbos",
+    figure: `machine CPU per run, ${NAMES[r.config] ?? r.config}, ${r.n} worker(s)`,
+    ours: `${r.machine.toFixed(1)} ms`,
+    against: `raw DBOS ${base.machine.toFixed(1)} ms`,
+    ratio: ratioValue,
+    goal: "≤ 0.33×",
+    met: ratioValue <= 1 / 3,
+  });
+}
+const most = Math.max(...WORKERS);
+if (most > 1) {
+  for (const config of CONFIGS.filter((c) => c !== "raw")) {
+    const one = rowsOf.find((r) => r.config === config && r.n === 1);
+    const many = rowsOf.find((r) => r.config === config && r.n === most);
+    if (one === undefined || many === undefined) continue;
+    summarize({
+      bench: "dbos",
+      figure: `runs/s with ${most} workers, ${NAMES[config] ?? config}`,
+      ours: `${many.rps.toFixed(1)} runs/s`,
+      against: `1 worker ${one.rps.toFixed(1)} runs/s`,
+      ratio: many.rps / one.rps,
+      goal: `≥ ${most === 4 ? 3 : (most * 3) / 4}×`,
+      met: many.rps / one.rps >= (most === 4 ? 3 : (most * 3) / 4),
+    });
+  }
+}
 if (SHOW_SQL) {
   for (const config of CONFIGS) {
     const last = samples.filter((s) => s.config === config && s.workers === WORKERS[0]).at(-1)!;

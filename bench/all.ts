@@ -3,7 +3,7 @@
 // cannot fake them). The full tables and commands are in docs/performance.md.
 //
 //   npm run bench                 # all (the DBOS one needs Postgres: FLOWSPEC_PG_URL or 127.0.0.1:5432)
-//   npm run bench -- runtime cli  # some
+//   npm run bench -- runtime cli  # some (runtime, durable, server, dbos, check, compile, watch, cli)
 //
 // Each benchmark's own output goes to stderr as it runs; the summary table goes to stdout.
 
@@ -23,7 +23,8 @@ const node = (script: string, ...args: string[]) => ["--expose-gc", `dist/bench/
 const BENCHES: readonly Bench[] = [
   { name: "runtime", args: node("runtime/bench.js", "flowspec", "hand-written", "hand-written + zod", "workflow-core", "--scenario=pingpong", "--scenario=fan") },
   { name: "durable", args: node("durable/bench.js", "--quick") },
-  { name: "dbos", args: ["--no-deprecation", "--import", "./tests/dbos/support/register.mjs", "bench/dbos/bench.ts", "--quick"] },
+  { name: "server", args: node("server/bench.js", "--quick") },
+  { name: "dbos", args: ["--no-deprecation", "--import", "./tests/dbos/support/register.mjs", "bench/dbos/cpu.ts", "--quick"] },
   { name: "check", args: node("check/bench.js") },
   { name: "compile", args: node("compile/bench.js", "--runs", "3") },
   { name: "watch", args: node("watch/bench.js", "--edits", "15") },

@@ -5,7 +5,10 @@
 //   - SSE write-to-receive latency, p50 and p99 over 200 events written 10 ms apart;
 //   - the server's memory (RSS and heap after a full GC) after 1,000 and after 10,000 runs
 //     (retention keeps 1,000 finished runs, so it should stay flat).
-// Run: npm run bench:server (builds first). Options: --runs N (runs per throughput case, default 2000).
+// Run: npm run bench:server (builds first). Options: --runs N (runs per throughput case, default 2000);
+// --quick (as `npm run bench` runs it): 300 runs per case, memory after 1,000 and 3,000 runs.
+// The anchor measured in the same run: the same workflow started and awaited in process
+// (`flow.run`, 16 at a time), which is what the server adds HTTP, JSON and its run table to.
 // The reference (llama-agents-server, same kind of machine): 88-100 runs/s in memory, 14 on SQLite,
 // SSE p50 1.5 ms / p99 6.5 ms, 21 KB per retained run.
 
@@ -15,10 +18,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { wallMs } from "./flows.js";
+import { TrivialFlow, wallMs } from "./flows.js";
+import { summarize } from "../report.js";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "2000" } } });
-const RUNS = Number(values.runs);
+const { values } = parseArgs({ options: { runs: { type: "string", default: "2000" }, quick: { type: "boolean", default: false } } });
+const RUNS = values.quick ? 300 : Number(values.runs);
+/** Runs before each memory reading: warm-up, then the two the table reports (retention is 1,000). */
+const MEMORY_RUNS = values.quick ? [200, 800, 2000] : [200, 800, 9000];
 if (!Number.isInteger(RUNS) || RUNS < 16) throw new Error(`--runs must be an integer >= 16, got ${values.runs}`);
 const CHILD = fileURLToPath(new URL("./child.js", import.meta.url));
 
@@ -113,8 +119,23 @@ async function sseLatency(url: string, count: number, gapMs: number) {
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
+/** The anchor: start-and-wait of the same workflow in this process, 16 at a time, runs/s. */
+async function inProcess(runs: number): Promise<number> {
+  const flow = new TrivialFlow();
+  let left = runs;
+  const loop = async () => {
+    while (left-- > 0) await flow.run();
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: 16 }, loop));
+  return runs / ((performance.now() - start) / 1000);
+}
+
 const rows: string[][] = [];
 const row = (...cells: string[]) => rows.push(cells);
+await inProcess(200); // warm-up
+const anchor = await inProcess(RUNS);
+row("start-and-wait in process (flow.run), 16 at a time", `${anchor.toFixed(0)} runs/s`, "the anchor: no HTTP");
 const dir = mkdtempSync(join(tmpdir(), "flowspec-bench-server-"));
 try {
   for (const store of ["memory", "sqlite"] as const) {
@@ -124,25 +145,33 @@ try {
       for (const clients of [1, 16]) {
         const t = await throughput(server.url, clients, RUNS);
         row(`start-and-wait, ${store}, ${clients} client${clients > 1 ? "s" : ""}`, `${t.perSecond.toFixed(0)} runs/s`, `p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms`);
+        if (clients === 16) {
+          const goal = store === "memory" ? 2000 : 700;
+          summarize({ bench: "server", figure: `start-and-wait over HTTP, ${store}, 16 clients`, ours: `${t.perSecond.toFixed(0)} runs/s`, against: `in process ${anchor.toFixed(0)} runs/s`, ratio: t.perSecond / anchor, goal: `≥ ${goal.toLocaleString("en-US")} runs/s`, met: t.perSecond >= goal });
+        }
       }
       const l = await sseLatency(server.url, 200, 10);
       row(`SSE write-to-receive, ${store}, 200 events at 10 ms`, `p50 ${l.p50.toFixed(2)} ms`, `p99 ${l.p99.toFixed(2)} ms`);
+      if (store === "memory") summarize({ bench: "server", figure: "SSE write-to-receive p99", ours: `${l.p99.toFixed(2)} ms`, against: `p50 ${l.p50.toFixed(2)} ms`, ratio: l.p99 / l.p50, goal: "p99 ≤ 5 ms", met: l.p99 <= 5 });
     } finally {
       await server.stop();
     }
   }
   const server = await startServer();
   try {
-    await throughput(server.url, 16, 200);
+    const [warm, first, second] = MEMORY_RUNS as [number, number, number];
+    await throughput(server.url, 16, warm);
     const base = await server.mem();
-    await throughput(server.url, 16, 800);
+    await throughput(server.url, 16, first);
     const at1k = await server.mem();
-    await throughput(server.url, 16, 9000);
-    const at10k = await server.mem();
+    await throughput(server.url, 16, second);
+    const atEnd = await server.mem();
+    const total = (warm + first + second).toLocaleString("en-US");
     const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
-    row("server memory after warm-up (200 runs)", `RSS ${mb(base.rss)}`, `heap ${mb(base.heap)}`);
-    row("server memory after 1,000 runs", `RSS ${mb(at1k.rss)}`, `heap ${mb(at1k.heap)} (${((at1k.heap - base.heap) / 800 / 1024).toFixed(1)} KB/run over warm-up)`);
-    row("server memory after 10,000 runs (retention 1,000)", `RSS ${mb(at10k.rss)}`, `heap ${mb(at10k.heap)}`);
+    row(`server memory after warm-up (${warm} runs)`, `RSS ${mb(base.rss)}`, `heap ${mb(base.heap)}`);
+    row(`server memory after ${(warm + first).toLocaleString("en-US")} runs`, `RSS ${mb(at1k.rss)}`, `heap ${mb(at1k.heap)} (${((at1k.heap - base.heap) / first / 1024).toFixed(1)} KB/run over warm-up)`);
+    row(`server memory after ${total} runs (retention 1,000)`, `RSS ${mb(atEnd.rss)}`, `heap ${mb(atEnd.heap)}`);
+    summarize({ bench: "server", figure: `heap after ${total} runs (retention 1,000)`, ours: mb(atEnd.heap), against: `after ${(warm + first).toLocaleString("en-US")} runs ${mb(at1k.heap)}`, ratio: atEnd.heap / at1k.heap, goal: "flat: ≤ 1.1×", met: atEnd.heap / at1k.heap <= 1.1 });
   } finally {
     await server.stop();
   }

@@ -15,6 +15,21 @@ const OUT = `${REPO}dist/cli`;
 const pkg = JSON.parse(readFileSync(`${REPO}package.json`, "utf8"));
 const packages = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.peerDependencies });
 
+/**
+ * flowspec/server's imports of the runtime stay outside the bundle, as `flowspec/runtime` (and
+ * `/backend`): the workflows `flowspec serve` serves come from the user's module, which imports
+ * `flowspec/runtime`, and the server must work with that runtime (its symbols and classes), not a
+ * copy bundled into the bin. Node resolves the package's own name from dist/cli (self-reference).
+ */
+const serverSeesTheUsersRuntime = {
+  name: "server-sees-the-users-runtime",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/runtime\/(index|backend)\.js$/ }, (args) =>
+      /[\\/]server[\\/][^\\/]+$/.test(args.importer) ? { path: args.path.includes("backend") ? "flowspec/runtime/backend" : "flowspec/runtime", external: true } : undefined,
+    );
+  },
+};
+
 rmSync(OUT, { recursive: true, force: true });
 await build({
   absWorkingDir: REPO,
@@ -29,5 +44,6 @@ await build({
   // yaml is CommonJS and calls require(); an ES module has no require of its own.
   banner: { js: 'import { createRequire as __flowspecCreateRequire } from "node:module"; const require = __flowspecCreateRequire(import.meta.url);' },
   external: packages.filter((name) => name !== "yaml"),
+  plugins: [serverSeesTheUsersRuntime],
   logLevel: "warning",
 });

@@ -1,4 +1,4 @@
-// Module hook for child processes: `flowspec/runtime` and `flowspec/sqlite` resolve to the sources
+// Module hook for child processes: `flowspec/runtime` (and /backend) and `flowspec/sqlite` resolve to the sources
 // (not a possibly stale dist/), like vitest's aliases; .ts files go through tests/dx's ts-loader.
 import { pathToFileURL } from "node:url";
 import { fileURLToPath } from "node:url";
@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const ALIASES = {
   "flowspec/runtime": pathToFileURL(`${REPO}runtime/index.ts`).href,
+  "flowspec/runtime/backend": pathToFileURL(`${REPO}runtime/backend.ts`).href,
   "flowspec/sqlite": pathToFileURL(`${REPO}sqlite/index.ts`).href,
 };
 

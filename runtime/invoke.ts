@@ -71,6 +71,6 @@ export class StepInvoker {
     const around = this.around;
     if (around === undefined) return method.call(this.workflow, ev, ctx, resources);
     const body = method;
-    return around({ workflow: this.env.workflow, step: step.name, ctx }, () => body.call(this.workflow, ev, ctx, resources));
+    return around({ workflow: this.env.workflow, step: step.name, event: ev, ctx }, () => body.call(this.workflow, ev, ctx, resources));
   }
 }

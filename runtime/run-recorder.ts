@@ -108,6 +108,8 @@ export interface StepCall {
   readonly workflow: string;
   /** The step's name in the spec. */
   readonly step: string;
+  /** The event the attempt handles. */
+  readonly event: Event;
   /** The attempt's context: its `runId`, and `signal`, aborted when the attempt or run ends. */
   readonly ctx: StepContext<any, any>;
 }

@@ -67,7 +67,6 @@ function corsMiddleware(options: CorsOptions) {
 export function createServer(options: ServerOptions): FlowspecServer {
   const served = new Map<string, ServedWorkflow>();
   for (const [name, flow] of Object.entries(options.workflows)) served.set(name, serveWorkflow(name, flow));
-  for (const w of served.values()) options.stepEvents?.register(w.definition);
   const bodyBytes = options.limits?.bodyBytes ?? DEFAULTS.bodyBytes;
   const heartbeatMs = options.heartbeatMs ?? DEFAULTS.heartbeatMs;
   const failedStatus = options.failedRunStatus ?? 500;

@@ -104,7 +104,7 @@ export function openApiDocument(served: ReadonlyMap<string, ServedWorkflow>): Sc
           id,
           query("sse", { type: "boolean", default: true }, "Server-Sent Events (true) or NDJSON (false)"),
           query("after_sequence", { oneOf: [{ type: "integer", minimum: -1 }, { const: "now" }], default: "now" }, "-1: from the start; now: only new events; N: after sequence N"),
-          query("include_internal", { type: "boolean", default: false }, "Also live StepStateChanged events (no id), when the server has stepEvents"),
+          query("include_internal", { type: "boolean", default: false }, "Also live StepStateChanged and WorkflowIdleEvent events (no id), when the server has stepEvents"),
           query("include_qualified_name", { type: "boolean", default: true }, ""),
           { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string" }, description: "SSE: overrides after_sequence" },
         ],

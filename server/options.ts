@@ -60,8 +60,9 @@ export interface ServerOptions {
    */
   readonly handlerIds?: "new-run" | "idempotent";
   /**
-   * Live `StepStateChanged` events for `include_internal=true` streams: a `StepEvents` whose
-   * `onTick` the workflows were constructed with (`new DemoFlow({ onTick: steps.onTick })`).
+   * Live `StepStateChanged` and `WorkflowIdleEvent` events for `include_internal=true` streams: a
+   * `StepEvents` whose `options` the workflows were constructed with
+   * (`new DemoFlow({ ...steps.options })`).
    */
   readonly stepEvents?: StepEvents;
 }

@@ -1,15 +1,19 @@
-// Internal events for `include_internal=true`: the reference's `StepStateChanged` (a step starts
-// working on an event, a step is done), read from the ticks of runs whose workflow was constructed
-// with this object's `onTick`. They are live only: never stored, never replayed, and sent without an
-// SSE `id:` (and with `"sequence": null` in NDJSON), so they leave every cursor as it is.
-//
-// From ticks, "running" is when an event is routed to a step (the attempt may wait for a free
-// worker), and "not_running" is when its attempt succeeded or failed.
+// Internal events for `include_internal=true`: the reference's `StepStateChanged` (a step attempt
+// starts, a step attempt ends) and `WorkflowIdleEvent` (nothing is running or queued: the run waits
+// for an event from outside), for runs whose workflow was constructed with this object's `options`
+// (its `aroundStep` sees an attempt's body start; its `onTick` sees the attempt's outcome applied,
+// after what the attempt wrote to the stream). They are live only: never stored, never replayed, and
+// sent without an SSE `id:` (and with `"sequence": null` in NDJSON), so they leave every cursor as
+// it is.
 
-import type { EventClass, Tick, TickSink, WorkflowDefinition } from "../runtime/index.js";
+import type { EventClass, StepHook, TickSink } from "../runtime/index.js";
 import type { Envelope } from "./envelope.js";
 
-export type InternalListener = (env: Envelope) => void;
+/** A reader of one run's internal events; `isIdle` says whether the run now waits for an outside event. */
+interface Listener {
+  readonly push: (env: Envelope) => void;
+  readonly isIdle: () => boolean;
+}
 
 function stepStateChanged(name: string, running: boolean, input: string | null, output: string | null): Envelope {
   return {
@@ -20,40 +24,60 @@ function stepStateChanged(name: string, running: boolean, input: string | null, 
   };
 }
 
-const typeOf = (ev: object): string => (ev.constructor as EventClass).typeName;
+const IDLE: Envelope = { value: {}, qualified_name: "workflows.events.WorkflowIdleEvent", type: "WorkflowIdleEvent", types: ["InternalDispatchEvent"] };
+
+/** The type name of a step's result, when it returned an event. */
+function outputOf(result: unknown): string | null {
+  const cls = (result as { constructor?: Partial<EventClass> } | null | undefined)?.constructor;
+  return typeof cls?.typeName === "string" ? cls.typeName : null;
+}
 
 /**
- * Step state changes for the server's `include_internal` streams.
+ * Step attempts and idleness for the server's `include_internal` streams.
  *
  * @example
  * ```ts
  * const steps = new StepEvents();
- * const server = createServer({ workflows: { demo: new DemoFlow({ onTick: steps.onTick }) }, stepEvents: steps });
+ * const server = createServer({ workflows: { demo: new DemoFlow({ ...steps.options }) }, stepEvents: steps });
  * ```
  */
 export class StepEvents {
-  readonly #listeners = new Map<string, Set<InternalListener>>();
-  readonly #definitions = new Map<string, WorkflowDefinition>();
+  readonly #listeners = new Map<string, Set<Listener>>();
+  /** Attempts running now, by run id (only for runs someone listens to). */
+  readonly #running = new Map<string, number>();
 
-  /** Pass as the workflow's `onTick` option (or call it from yours). */
-  readonly onTick: TickSink = (tick, info) => {
-    if (info.runId === null || this.#listeners.size === 0) return;
-    const listeners = this.#listeners.get(info.runId);
-    if (listeners === undefined) return;
-    const definition = this.#definitions.get(info.workflow);
-    if (definition === undefined) return;
-    for (const env of this.#changes(definition, tick)) for (const listener of listeners) listener(env);
-  };
-
-  /** The server registers each served workflow's definition (for routing an event to its steps). */
-  register(definition: WorkflowDefinition): void {
-    if (!this.#definitions.has(definition.name)) this.#definitions.set(definition.name, definition);
+  /** Spread into the workflow's options: `new DemoFlow({ ...steps.options, resources })`. */
+  get options(): { readonly aroundStep: StepHook; readonly onTick: TickSink } {
+    return { aroundStep: this.aroundStep, onTick: this.onTick };
   }
 
-  /** Follows one run's step changes until the returned function is called. */
-  listen(runId: string, listener: InternalListener): () => void {
+  /** A step attempt's body starts. */
+  readonly aroundStep: StepHook = ({ step, event, ctx }, body) => {
+    const runId = ctx.runId;
+    if (this.#listeners.has(runId)) {
+      this.#running.set(runId, (this.#running.get(runId) ?? 0) + 1);
+      this.#emit(runId, stepStateChanged(step, true, outputOf(event), null));
+    }
+    return body();
+  };
+
+  /** A step attempt's outcome is applied (after what it wrote to the stream). */
+  readonly onTick: TickSink = (tick, { runId }) => {
+    if (runId === null || !this.#listeners.has(runId)) return;
+    if (tick.type !== "attempt_succeeded" && tick.type !== "attempt_failed") return;
+    this.#emit(runId, stepStateChanged(tick.step, false, null, tick.type === "attempt_succeeded" ? outputOf(tick.result) : null));
+    const left = (this.#running.get(runId) ?? 1) - 1;
+    if (left > 0) return void this.#running.set(runId, left);
+    this.#running.delete(runId);
+    // The outcome is applied once this tick's commands ran: then ask whether the run waits.
+    setImmediate(() => this.#maybeIdle(runId));
+  };
+
+  /** Follows one run's internal events until the returned function is called. */
+  listen(runId: string, push: (env: Envelope) => void, isIdle: () => boolean): () => void {
     let set = this.#listeners.get(runId);
     if (set === undefined) this.#listeners.set(runId, (set = new Set()));
+    const listener = { push, isIdle };
     set.add(listener);
     return () => {
       set.delete(listener);
@@ -61,28 +85,15 @@ export class StepEvents {
     };
   }
 
-  #routed(definition: WorkflowDefinition, type: string, target: string | null): Envelope[] {
-    return definition.steps
-      .filter((s) => (target === null || s.name === target || s.method === target) && s.accepts.some((c) => c.typeName === type))
-      .map((s) => stepStateChanged(s.name, true, type, null));
+  #emit(runId: string, env: Envelope): void {
+    const set = this.#listeners.get(runId);
+    if (set !== undefined) for (const listener of set) listener.push(env);
   }
 
-  #changes(definition: WorkflowDefinition, tick: Tick): Envelope[] {
-    switch (tick.type) {
-      case "run_started":
-        return this.#routed(definition, typeOf(tick.start), null);
-      case "event_sent":
-        return this.#routed(definition, typeOf(tick.event), tick.target);
-      case "attempt_succeeded": {
-        const output = tick.result === null ? null : typeOf(tick.result);
-        const done = stepStateChanged(tick.step, false, null, output);
-        const stops = tick.result !== null && (tick.result.constructor as EventClass).kind === "stop";
-        return output === null || stops ? [done] : [done, ...this.#routed(definition, output, null)];
-      }
-      case "attempt_failed":
-        return [stepStateChanged(tick.step, false, null, null)];
-      default:
-        return [];
-    }
+  #maybeIdle(runId: string): void {
+    if (this.#running.has(runId)) return; // another attempt started meanwhile
+    const set = this.#listeners.get(runId);
+    if (set === undefined) return;
+    for (const listener of set) if (listener.isIdle()) listener.push(IDLE);
   }
 }

@@ -16,7 +16,7 @@ export interface StreamQuery {
   /** The last sequence number the reader has: -1 for everything, `now` for only what comes next. */
   readonly after: number | "now";
   readonly includeQualifiedName: boolean;
-  /** Also the live internal events (`StepStateChanged`), when the server has `stepEvents`. */
+  /** Also the live internal events (`StepStateChanged`, `WorkflowIdleEvent`), when the server has `stepEvents`. */
   readonly internal: boolean;
 }
 
@@ -62,14 +62,19 @@ export function streamResponse(run: ServedRun, query: StreamQuery, heartbeatMs: 
   gate.open++;
   let released = false;
   let waiting: { wake: () => void; cancel: () => void } | null = null;
-  // Live internal events, queued for this reader (bounded: the oldest are dropped past 1,000).
-  const internal: Envelope[] = [];
+  // Live internal events, queued for this reader (bounded: the oldest are dropped past 1,000), each
+  // with the log length when it happened, so it goes out after the events logged before it.
+  const internal: { env: Envelope; at: number }[] = [];
   const unlisten =
     query.internal && steps !== undefined && !run.ended
-      ? steps.listen(run.runId, (env) => {
-          if (internal.push(env) > 1000) internal.shift();
-          waiting?.wake();
-        })
+      ? steps.listen(
+          run.runId,
+          (env) => {
+            if (internal.push({ env, at: run.log.length }) > 1000) internal.shift();
+            waiting?.wake();
+          },
+          () => !run.ended && run.handler.status === "waiting",
+        )
       : undefined;
   const release = () => {
     if (!released) (released = true), gate.open--, unlisten?.();
@@ -83,17 +88,21 @@ export function streamResponse(run: ServedRun, query: StreamQuery, heartbeatMs: 
     async pull(controller) {
       for (;;) {
         if (released) return;
-        if (internal.length > 0 && next >= run.log.length) {
-          controller.enqueue(encoder.encode(internal.splice(0).map((env) => frame(null, env)).join("")));
-          return;
-        }
-        if (next < run.log.length) {
-          let text = internal.splice(0).map((env) => frame(null, env)).join("");
+        if (internal.length > 0 || next < run.log.length) {
+          // In the order they happened: log entries, each internal event after those logged before it.
+          let text = "";
           let end = false;
-          for (; next < run.log.length && !end; next++) {
-            text += frame(next, run.log[next]!);
-            end = isTerminal(run.log[next]!);
+          const logUpTo = (limit: number) => {
+            for (; next < limit && !end; next++) {
+              text += frame(next, run.log[next]!);
+              end = isTerminal(run.log[next]!);
+            }
+          };
+          for (const { env, at } of internal.splice(0)) {
+            logUpTo(at);
+            if (!end) text += frame(null, env);
           }
+          logUpTo(run.log.length);
           controller.enqueue(encoder.encode(text));
           if (end || (run.ended && next >= run.log.length)) {
             release();

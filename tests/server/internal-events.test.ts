@@ -1,16 +1,18 @@
-// include_internal=true: live StepStateChanged events from the ticks of a workflow constructed with
-// a StepEvents' onTick; they carry no SSE id (NDJSON: "sequence": null), so cursors are unchanged,
-// and a reader without include_internal sees none.
+// include_internal=true: live StepStateChanged events around each step attempt of a workflow
+// constructed with a StepEvents' options, and WorkflowIdleEvent once the run waits for an outside
+// event; they carry no SSE id (NDJSON: "sequence": null), so cursors are unchanged, and a reader
+// without include_internal sees none.
 
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { StepEvents } from "../../server/index.js";
 import { DemoFlow } from "./support/flows.js";
+import { Approval } from "./support/demo.js";
 import { readUntil, serve, sseFrames, type Served } from "./support/http.js";
 
 let s: Served;
 beforeAll(async () => {
   const steps = new StepEvents();
-  s = await serve({ workflows: { demo: new DemoFlow({ onTick: steps.onTick }) }, stepEvents: steps });
+  s = await serve({ workflows: { demo: new DemoFlow({ ...steps.options }) }, stepEvents: steps });
 });
 afterAll(() => s.close());
 
@@ -61,4 +63,28 @@ test("a live reader with include_internal sees each step start and finish around
     [null, "StepStateChanged"],
     [3, "StopEvent"],
   ]);
+});
+
+test("StepEvents: each attempt's start and end, then WorkflowIdleEvent once the run waits for the human; none after it ends", async () => {
+  const steps = new StepEvents();
+  const flow = new DemoFlow({ ...steps.options });
+  const handler = flow.run({ name: "Ada", count: 0 }, { runId: "idle-1" });
+  const seen: string[] = [];
+  let idle: () => void;
+  const idled = new Promise<void>((resolve) => (idle = resolve));
+  steps.listen(
+    "idle-1",
+    (env) => {
+      const v = env.value as { name?: string; step_state?: string };
+      seen.push(env.type === "StepStateChanged" ? `${v.name} ${v.step_state}` : env.type);
+      if (env.type === "WorkflowIdleEvent") idle();
+    },
+    () => handler.status === "waiting",
+  );
+  await idled;
+  expect(seen).toEqual(["draft running", "draft not_running", "review running", "review not_running", "WorkflowIdleEvent"]);
+  handler.ctx.sendEvent(new Approval({ approved: true }));
+  await handler;
+  await new Promise((resolve) => setImmediate(resolve)); // where an idle check would run
+  expect(seen.slice(5)).toEqual(["finish running", "finish not_running"]);
 });

@@ -6,7 +6,7 @@
 //   - the server's memory (RSS and heap after a full GC) after 1,000 and after 10,000 runs
 //     (retention keeps 1,000 finished runs, so it should stay flat).
 // Run: npm run bench:server (builds first). Options: --runs N (runs per throughput case, default 2000);
-// --quick (as `npm run bench` runs it): 300 runs per case, memory after 1,000 and 3,000 runs.
+// --quick (as `npm run bench` runs it): 1,000 runs per case, memory after 1,000 and 3,000 runs.
 // The anchor measured in the same run: the same workflow started and awaited in process
 // (`flow.run`, 16 at a time), which is what the server adds HTTP, JSON and its run table to.
 // The reference (llama-agents-server, same kind of machine): 88-100 runs/s in memory, 14 on SQLite,
@@ -22,7 +22,7 @@ import { TrivialFlow, wallMs } from "./flows.js";
 import { summarize } from "../report.js";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "2000" }, quick: { type: "boolean", default: false } } });
-const RUNS = values.quick ? 300 : Number(values.runs);
+const RUNS = values.quick ? 1000 : Number(values.runs);
 /** Runs before each memory reading: warm-up, then the two the table reports (retention is 1,000). */
 const MEMORY_RUNS = values.quick ? [200, 800, 2000] : [200, 800, 9000];
 if (!Number.isInteger(RUNS) || RUNS < 16) throw new Error(`--runs must be an integer >= 16, got ${values.runs}`);

@@ -13,7 +13,7 @@ import { HANDLER_ID, newHandlerId } from "./ids.js";
 import { listen, type ListenOptions, type ListeningServer } from "./listen.js";
 import { openApiDocument } from "./openapi.js";
 import type { CorsOptions, ServerOptions } from "./options.js";
-import { loadRemoteRun, loadRun, restoreRuns, type SkippedRun } from "./restore.js";
+import { loadRemoteRun, loadRun, restoreRuns, runsOf, type SkippedRun } from "./restore.js";
 import { RunTable, ServedRun, type HandlerStatus } from "./runs.js";
 import { ReaderGate, streamQuery, streamResponse } from "./stream.js";
 import { sentEvent, startInput } from "./event-input.js";
@@ -195,7 +195,11 @@ export function createServer(options: ServerOptions): FlowspecServer {
     } else if (!purge) throw notFound("Handler"); // the reference's answer for a finished run
     if (purge) {
       runs.delete(r.handlerId);
-      if (options.journal !== undefined) purged.add(r.handlerId);
+      if (options.journal !== undefined) {
+        // Every run of the handler goes from the journal too (they have all ended by now), so no restart serves it again.
+        purged.add(r.handlerId);
+        options.journal.purge({ before: Number.MAX_SAFE_INTEGER, runIds: runsOf(options.journal, r.handlerId).map((run) => run.runId) });
+      }
       return json({ status: "deleted" });
     }
     return json({ status: "cancelled" });

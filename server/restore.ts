@@ -23,15 +23,16 @@ export function handlerIdOf(runId: string): string | null {
 
 const unfinished = (status: JournalStatus) => (UNFINISHED as readonly JournalStatus[]).includes(status);
 
-/** The latest run of a handler id in the journal (`abc`, then `abc.2`, `abc.3`, …), if any. */
+/** The runs of a handler id in the journal, oldest first (`abc`, then `abc.2`, `abc.3`, …). */
+export function runsOf(journal: Journal, handlerId: string): RunRecord[] {
+  const out: RunRecord[] = [];
+  for (let record = journal.getRun(handlerId), k = 2; record !== undefined; record = journal.getRun(`${handlerId}.${k++}`)) out.push(record);
+  return out;
+}
+
+/** The latest run of a handler id in the journal, if any. */
 function latestRun(journal: Journal, handlerId: string): RunRecord | undefined {
-  let record = journal.getRun(handlerId);
-  for (let k = 2; record !== undefined; k++) {
-    const next = journal.getRun(`${handlerId}.${k}`);
-    if (next === undefined) return record;
-    record = next;
-  }
-  return undefined;
+  return runsOf(journal, handlerId).at(-1);
 }
 
 /**

@@ -38,6 +38,7 @@ import {
   leaseStands,
   refusal,
   RunExistsError,
+  type PurgeOptions,
   type PurgeReport,
   type EntryKind,
   type RefusedRun,
@@ -335,7 +336,7 @@ export class SqliteJournal implements Journal {
   private readonly heads = new Map<string, Head>();
   private dataVersion = -1;
   private readonly cancelTx: BetterSqlite3.Transaction<(runId: string) => RunRecord | undefined>;
-  private readonly purgeTx: BetterSqlite3.Transaction<(options: { readonly before: number; readonly workflow?: string }) => PurgeReport>;
+  private readonly purgeTx: BetterSqlite3.Transaction<(options: PurgeOptions) => PurgeReport>;
   private readonly claimTx: BetterSqlite3.Transaction<(runId: string, lease: RunLease, isDead: (held: RunLease) => boolean) => RunLease | null>;
   private readonly createTx: BetterSqlite3.Transaction<(run: NewRun, first: readonly StoredEntry[], seed?: Snapshot) => void>;
   /** A version 1 or 2 file opened read-only: entries one per row in `entries`. */
@@ -368,7 +369,7 @@ export class SqliteJournal implements Journal {
     this.commitTx = db.transaction((batch: readonly RunBatch[], rows: readonly PackedRow[][], staged: Head[]) => this.commitBatch(batch, rows, staged));
     this.createTx = db.transaction((run: NewRun, first: readonly StoredEntry[], seed?: Snapshot) => this.insertRun(run, first, seed));
     this.cancelTx = db.transaction((runId: string) => this.cancelRun(runId));
-    this.purgeTx = db.transaction((options: { readonly before: number; readonly workflow?: string }) => this.purgeRuns(options));
+    this.purgeTx = db.transaction((options: PurgeOptions) => this.purgeRuns(options));
     this.claimTx = db.transaction((runId: string, lease: RunLease, isDead: (held: RunLease) => boolean) => this.claimRun(runId, lease, isDead));
   }
 
@@ -565,15 +566,23 @@ export class SqliteJournal implements Journal {
     return row === undefined ? undefined : toRecord(row);
   }
 
-  purge(options: { readonly before: number; readonly workflow?: string }): PurgeReport {
+  purge(options: PurgeOptions): PurgeReport {
     this.heads.clear();
     return this.guard(() => this.purgeTx.immediate(options));
   }
 
-  private purgeRuns(options: { readonly before: number; readonly workflow?: string }): PurgeReport {
+  private purgeRuns(options: PurgeOptions): PurgeReport {
     const db = this.db;
-    const where = `status IN ('completed', 'failed', 'cancelled') AND updated_at < ?${options.workflow === undefined ? "" : " AND workflow = ?"}`;
-    const params = options.workflow === undefined ? [options.before] : [options.before, options.workflow];
+    let where = "status IN ('completed', 'failed', 'cancelled') AND updated_at < ?";
+    const params: unknown[] = [options.before];
+    if (options.workflow !== undefined) {
+      where += " AND workflow = ?";
+      params.push(options.workflow);
+    }
+    if (options.runIds !== undefined) {
+      where += " AND run_id IN (SELECT value FROM json_each(?))";
+      params.push(JSON.stringify(options.runIds));
+    }
     db.exec("CREATE TEMP TABLE IF NOT EXISTS purging (run_id TEXT PRIMARY KEY, run_no INTEGER) WITHOUT ROWID; DELETE FROM purging;");
     const runs = db.prepare(`INSERT INTO purging SELECT run_id, run_no FROM runs WHERE ${where}`).run(...params).changes;
     const ofRun = `id BETWEEN ${ID("p.run_no", "0")} AND ${ID("p.run_no", "4294967295")}`;

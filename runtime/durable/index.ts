@@ -34,6 +34,7 @@ export type {
   RunLease,
   RefusedRun,
   PurgeReport,
+  PurgeOptions,
 } from "./journal.js";
 export { LEASE_MS } from "./lease.js";
 export { resumeProblems, assertResumable } from "./resumable.js";

@@ -162,8 +162,12 @@ export interface Journal {
    * undefined when there is no such run.
    */
   cancel(runId: string): RunRecord | undefined;
-  /** Deletes finished runs (completed, failed, cancelled) last updated before `before` (ms since the epoch), with their entries and snapshots. Never an unfinished run. */
-  purge(options: { readonly before: number; readonly workflow?: string }): PurgeReport;
+  /**
+   * Deletes finished runs (completed, failed, cancelled) last updated before `before` (ms since the
+   * epoch), with their entries and snapshots; only those of `workflow`, and only those in `runIds`,
+   * when given. Never an unfinished run.
+   */
+  purge(options: PurgeOptions): PurgeReport;
   /** A run's entries in seq order: those after `after` (default 0), of `kind` only when given. */
   read(runId: string, options?: { readonly after?: number; readonly kind?: EntryKind }): StoredEntry[];
   /** The run's latest snapshot, or undefined. */
@@ -180,6 +184,13 @@ export interface RefusedRun {
   readonly reason: string;
   /** The run was cancelled from outside (`journal.cancel`): its owner ends it as cancelled. */
   readonly cancelled?: true;
+}
+
+/** Which finished runs `purge` deletes. */
+export interface PurgeOptions {
+  readonly before: number;
+  readonly workflow?: string;
+  readonly runIds?: readonly string[];
 }
 
 /** What `purge` deleted. */
@@ -310,7 +321,7 @@ export class MemoryJournal implements Journal {
     return r.record;
   }
 
-  purge(options: { readonly before: number; readonly workflow?: string }): PurgeReport {
+  purge(options: PurgeOptions): PurgeReport {
     let runs = 0;
     let entries = 0;
     let snapshots = 0;
@@ -318,6 +329,7 @@ export class MemoryJournal implements Journal {
     for (const [runId, r] of this.runs) {
       if (UNFINISHED.includes(r.record.status) || r.record.updatedAt >= options.before) continue;
       if (options.workflow !== undefined && r.record.workflow !== options.workflow) continue;
+      if (options.runIds !== undefined && !options.runIds.includes(runId)) continue;
       runs++;
       entries += r.entries.length;
       bytes += r.entries.reduce((n, e) => n + e.json.length, 0) + (r.snapshot?.json.length ?? 0);

@@ -95,8 +95,17 @@ test("on a journal, a handler evicted from memory by retention is served again f
     expect(await (await s.req("/handlers/old-1/cancel?purge=true", { method: "POST" })).json()).toEqual({ status: "deleted" });
     expect((await s.req("/handlers/old-1")).status).toBe(404);
     expect((await s.req("/handlers/never")).status).toBe(404);
+    // Both runs of the handler left the journal too: a restarted server does not serve it again.
+    expect([j.getRun("old-1"), j.getRun("old-1.2")]).toEqual([undefined, undefined]);
+    expect(j.getRun("new-2")).toBeDefined();
   } finally {
     await s.close();
+  }
+  const restarted = await serve({ workflows: { trivial: new TrivialFlow({ journal: j }) }, journal: j });
+  try {
+    expect((await restarted.req("/handlers/old-1")).status).toBe(404);
+  } finally {
+    await restarted.close();
     j.close();
   }
 });

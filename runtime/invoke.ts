@@ -7,7 +7,7 @@ import type { WorkflowInternals, WorkflowLike } from "./internals.js";
 import { isThenable, ResourceResolver } from "./resources.js";
 import { classInfo, type RunEnv, type StepEnv } from "./routing.js";
 import { emitError } from "./sends.js";
-import type { AttemptContext, StepContext } from "./step-context.js";
+import type { AttemptContext } from "./step-context.js";
 import type { Tick } from "./ticks.js";
 import type { StepHook } from "./run-recorder.js";
 import { checkEvent, describe } from "./validate.js";
@@ -33,7 +33,7 @@ export class StepInvoker {
    * Calls `this[step.method](ev, ctx, resources)`; returns what the method returned (a value, or
    * a promise when the method or a resource factory is async). Throws what the call throws.
    */
-  invoke(step: StepEnv, ev: Event, ctx: StepContext<any, any>): unknown {
+  invoke(step: StepEnv, ev: Event, ctx: AttemptContext): unknown {
     const resources = this.resources.forStep(step);
     return isThenable(resources) ? resources.then((r) => this.call(step, ev, ctx, r)) : this.call(step, ev, ctx, resources);
   }
@@ -59,7 +59,7 @@ export class StepInvoker {
     return checkEvent(ev, classInfo(this.env, eventClassOf(ev)));
   }
 
-  private call(step: StepEnv, ev: Event, ctx: StepContext<any, any>, resources: unknown): unknown {
+  private call(step: StepEnv, ev: Event, ctx: AttemptContext, resources: unknown): unknown {
     let method = this.methods[step.index];
     if (method === undefined) {
       const found = (this.workflow as unknown as Record<string, unknown>)[step.method];
@@ -71,6 +71,6 @@ export class StepInvoker {
     const around = this.around;
     if (around === undefined) return method.call(this.workflow, ev, ctx, resources);
     const body = method;
-    return around({ workflow: this.env.workflow, step: step.name, event: ev, ctx }, () => body.call(this.workflow, ev, ctx, resources));
+    return around({ workflow: this.env.workflow, step: step.name, event: ev, attempt: ctx.attempt, ctx }, () => body.call(this.workflow, ev, ctx, resources));
   }
 }

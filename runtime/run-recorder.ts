@@ -110,6 +110,8 @@ export interface StepCall {
   readonly step: string;
   /** The event the attempt handles. */
   readonly event: Event;
+  /** The attempt's number, from 1 (retries count up). */
+  readonly attempt: number;
   /** The attempt's context: its `runId`, and `signal`, aborted when the attempt or run ends. */
   readonly ctx: StepContext<any, any>;
 }

@@ -30,7 +30,7 @@ interface Rule {
 
 const inRuntimeCore = (p: string) => p.startsWith("runtime/") && !p.startsWith("runtime/durable/");
 const inDurable = (p: string) => p.startsWith("runtime/durable/");
-const inPackage = (p: string) => /^(sqlite|dbos|server|compiler)\//.test(p);
+const inPackage = (p: string) => /^(sqlite|dbos|server|otel|compiler)\//.test(p);
 
 const RULES: Rule[] = [
   {
@@ -74,7 +74,7 @@ function importsOf(source: string): string[] {
 }
 
 function violations(): string[] {
-  const files = ["runtime", "sqlite", "dbos", "server", "compiler"].flatMap((d) => {
+  const files = ["runtime", "sqlite", "dbos", "server", "otel", "compiler"].flatMap((d) => {
     try {
       return sourceFiles(d);
     } catch {

@@ -1,5 +1,5 @@
 // Every change between two versions of a spec, each classified as compatible or breaking for runs
-// in flight (runtime/compat.ts's rule on the two shapes), plus what the shapes leave out (timeouts,
+// in flight (runtime/durable/compat.ts's rule on the two shapes), plus what the shapes leave out (timeouts,
 // retry delays, descriptions, resources), which is always compatible.
 
 import type { FieldModel, SpecModel } from "./model.js";

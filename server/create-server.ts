@@ -18,6 +18,7 @@ import { RunTable, ServedRun, type HandlerStatus } from "./runs.js";
 import { ReaderGate, streamQuery, streamResponse } from "./stream.js";
 import { sentEvent, startInput } from "./event-input.js";
 import { representation } from "./representation.js";
+import { withRequestTrace } from "./trace-context.js";
 import { eventSchema, serveWorkflow, startStopSchemas, type ServedWorkflow } from "./workflows.js";
 
 /** What `createServer` returns. */
@@ -150,7 +151,7 @@ export function createServer(options: ServerOptions): FlowspecServer {
     // A reused handler id starts a new run in the old run's context (its store and state), as the reference does.
     const ctx = previous !== undefined && previous.workflow === w ? previous.handler.ctx : undefined;
     const now = Date.now();
-    const handler: WorkflowHandler<any, any, any> = w.flow.run(input, ctx === undefined ? { runId } : { runId, ctx });
+    const handler: WorkflowHandler<any, any, any> = (await withRequestTrace(c.req.raw, () => w.flow.run(input, ctx === undefined ? { runId } : { runId, ctx }))).value;
     // A run that lives elsewhere (DBOS) is stored asynchronously: answer once every server process can
     // find it. (A failed start shows as the run's failure, below.)
     if (workflowInfo(w.flow).remote) await handler.state().catch(() => undefined);

@@ -101,3 +101,22 @@ describe("flowspec/otel", () => {
     expect(parentOf(run)).toBe(remote.spanId);
   });
 });
+
+describe("flowspec/server with flowspec/otel", () => {
+  it("a traceparent header on the run route becomes the run's parent", async () => {
+    const { createServer } = await import("../../server/index.js");
+    const { tracer, spans } = recorder();
+    const server = createServer({ workflows: { joke: new InstantJokeFlow({ ...tracing({ tracer }), resources: { llm: noLlm } }) } });
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    const started = await server.fetch(new Request("http://x/workflows/joke/run", { method: "POST", headers: { "content-type": "application/json", traceparent }, body: JSON.stringify({ start_event: { topic: "owls" } }) }));
+    expect(started.status).toBe(200);
+    const run = spans().find((s) => s.name === "JokeFlow")!;
+    expect(run.spanContext().traceId).toBe("4bf92f3577b34da6a3ce929d0e0e4736");
+    expect(parentOf(run)).toBe("00f067aa0ba902b7");
+    // A malformed header is ignored: the run starts its own trace.
+    await server.fetch(new Request("http://x/workflows/joke/run", { method: "POST", headers: { "content-type": "application/json", traceparent: "00-nope" }, body: JSON.stringify({ start_event: { topic: "owls" } }) }));
+    const second = spans().filter((s) => s.name === "JokeFlow")[1]!;
+    expect(second.spanContext().traceId).not.toBe("4bf92f3577b34da6a3ce929d0e0e4736");
+    expect(parentOf(second)).toBeUndefined();
+  });
+});

@@ -68,6 +68,9 @@ export type Lookup<T> = { readonly run: T } | { readonly missing: true } | { rea
 
 const PREFIX = "flowspec.";
 
+/** A run's row as DBOS's client returns it. */
+type WorkflowStatusRow = NonNullable<Awaited<ReturnType<DBOSClient["getWorkflow"]>>>;
+
 /** flowspec's statuses → the DBOS statuses a run in it can have (a prefilter; `statusOf` decides). */
 const DBOS_STATUSES: Record<DbosRunStatus, string[]> = {
   running: ["PENDING", "ENQUEUED", "DELAYED"],
@@ -168,12 +171,9 @@ export class DbosRuns {
   }
 
   private async showNow(runId: string): Promise<Lookup<DbosRunDetail>> {
-    const s = await this.client.getWorkflow(runId);
-    if (s === undefined) return { missing: true };
-    if (!s.workflowName.startsWith(PREFIX)) return { foreign: s.workflowName };
-    const phase = LIVE.has(s.status) ? await this.client.getEvent<string>(runId, STATUS_KEY, { timeoutSeconds: 0 }).catch(() => null) : null;
-    const served = s.status === "ENQUEUED" || s.status === "DELAYED" ? await this.served([s.queueName]) : null;
-    const base = this.record(s, phase, served);
+    const found = await this.one(runId);
+    if (!("run" in found)) return found;
+    const { status: s, record: base } = found.run;
     const ticks: DbosTickEntry[] = [];
     let fingerprint = base.fingerprint;
     let format = 1;
@@ -231,15 +231,22 @@ export class DbosRuns {
   }
 
   private async cancelNow(runId: string): Promise<Lookup<{ before: DbosRunRecord; cancelled: boolean }>> {
+    const found = await this.one(runId);
+    if (!("run" in found)) return found;
+    const { status: s, record: before } = found.run;
+    if (!LIVE.has(s.status)) return { run: { before, cancelled: false } };
+    await this.client.cancelWorkflow(runId);
+    return { run: { before, cancelled: true } };
+  }
+
+  /** One run's DBOS status and its record (its phase and, when queued, whether a live worker serves its queue). */
+  private async one(runId: string): Promise<Lookup<{ status: WorkflowStatusRow; record: DbosRunRecord }>> {
     const s = await this.client.getWorkflow(runId);
     if (s === undefined) return { missing: true };
     if (!s.workflowName.startsWith(PREFIX)) return { foreign: s.workflowName };
     const phase = LIVE.has(s.status) ? await this.client.getEvent<string>(runId, STATUS_KEY, { timeoutSeconds: 0 }).catch(() => null) : null;
     const served = s.status === "ENQUEUED" || s.status === "DELAYED" ? await this.served([s.queueName]) : null;
-    const before = this.record(s, phase, served);
-    if (!LIVE.has(s.status)) return { run: { before, cancelled: false } };
-    await this.client.cancelWorkflow(runId);
-    return { run: { before, cancelled: true } };
+    return { run: { status: s, record: this.record(s, phase, served) } };
   }
 
   private record(s: { workflowID: string; workflowName: string; status: string; error?: unknown; queueName?: string; createdAt: number; updatedAt?: number; applicationName?: string; applicationVersion?: string; executorId?: string; recoveryAttempts?: number }, phase: string | null, served: ReadonlySet<string> | null): DbosRunRecord {

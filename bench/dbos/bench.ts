@@ -29,11 +29,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDatabase, dropDatabase, postgresProblem, sql, startChild, stopChild, type Child } from "../../tests/dbos/support/harness.js";
+import { postgresProblem, sql, startChild, stopChild } from "../../tests/dbos/support/harness.js";
+import { benchCluster } from "./cluster.js";
 
 process.env.FLOWSPEC_STEP_MS = "0"; // this process's own flows (in-memory, SQLite) measure overhead only
 const { Fan, itemsOf } = await import("../../tests/dbos/fixtures/flows.js");
-const { asDbos, DbosRuntime } = await import("../../dbos/index.js");
 
 const list = (s: string | undefined, d: number[]) => (s ? s.split(",").map(Number) : d);
 const WORKERS = list(process.env.BENCH_WORKERS, [1, 2, 4]);
@@ -93,17 +93,7 @@ try {
 rmSync(dir, { recursive: true, force: true });
 
 // ---- DBOS
-const db = await createDatabase("flowspec_bench");
-const children: Child[] = [];
-// Interrupted: still stop the workers and drop the database.
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.once(sig, () => {
-    for (const c of children) c.child.kill("SIGKILL");
-    void dropDatabase(db.name).finally(() => process.exit(130));
-  });
-}
-const runtime = new DbosRuntime({ systemDatabaseUrl: db.url, worker: false, executorId: `bench-client-${process.pid}` });
-const fan = asDbos(new Fan({ runtime, timeout: null }));
+const { db, children, runtime, fan, close } = await benchCluster();
 try {
   await runtime.launch();
   const startWorkers = async (n: number, stepMs: number) => {
@@ -248,9 +238,7 @@ try {
     ],
   );
 } finally {
-  await Promise.all(children.map((c) => stopChild(c).catch(() => undefined)));
-  await runtime.shutdown().catch(() => undefined);
-  await dropDatabase(db.name).catch((e) => console.error(`could not drop ${db.name}: ${(e as Error).message}`));
+  await close();
 }
 process.exit(0);
 

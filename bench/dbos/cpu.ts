@@ -35,13 +35,13 @@
 // for 4).
 
 import { readFileSync } from "node:fs";
-import { createDatabase, dropDatabase, postgresProblem, startChild, stopChild, BASE_URL, type Child } from "../../tests/dbos/support/harness.js";
+import { postgresProblem, startChild, stopChild, BASE_URL, type Child } from "../../tests/dbos/support/harness.js";
 import { installSqlMeter, meterDelta, readMeter, type MeterReading } from "../../tests/dbos/support/meter.js";
 import { summarize } from "../report.js";
+import { benchCluster } from "./cluster.js";
 
 installSqlMeter();
-const { Fan, itemsOf } = await import("../../tests/dbos/fixtures/flows.js");
-const { asDbos, DbosRuntime } = await import("../../dbos/index.js");
+const { itemsOf } = await import("../../tests/dbos/fixtures/flows.js");
 const { DBOSClient } = await import("@dbos-inc/dbos-sdk");
 
 const QUICK = process.argv.includes("--quick"); // npm run bench: one round of 20 runs per worker
@@ -132,16 +132,7 @@ function samplePostgres(db: string) {
 }
 
 // ---- the configurations
-const db = await createDatabase("flowspec_bench");
-const children: Child[] = [];
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.once(sig, () => {
-    for (const c of children) c.child.kill("SIGKILL");
-    void dropDatabase(db.name).finally(() => process.exit(130));
-  });
-}
-const runtime = new DbosRuntime({ systemDatabaseUrl: db.url, worker: false, executorId: `bench-client-${process.pid}` });
-const fan = asDbos(new Fan({ runtime, timeout: null }));
+const { db, children, runtime, fan, close } = await benchCluster();
 
 interface Sample {
   config: string;
@@ -220,10 +211,8 @@ try {
   }
   await client.destroy();
 } finally {
-  await Promise.all(children.map((c) => stopChild(c).catch(() => undefined)));
-  await runtime.shutdown().catch(() => undefined);
   await monitor.end().catch(() => undefined);
-  await dropDatabase(db.name).catch((e) => console.error(`could not drop ${db.name}: ${(e as Error).message}`));
+  await close();
 }
 
 // ---- the table

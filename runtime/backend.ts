@@ -50,7 +50,7 @@ export type { Tick, Command } from "./ticks.js";
 // The reducer and its state.
 export { reduce, reduceInto, type CommandSink } from "./reduce.js";
 export { buildRunEnv, type RunEnv, type StepEnv } from "./routing.js";
-export { createRunState, contextStatus, type RunState, type StepState, type RunStatus, type ContextStatus } from "./run-state.js";
+export { createRunState, contextStatus, endedStatus, type RunState, type StepState, type RunStatus, type ContextStatus } from "./run-state.js";
 export { parseState } from "./validate.js";
 export { finishedError, isFinishedRefusal } from "./sends.js";
 

@@ -14,7 +14,7 @@ import { EventStream } from "./event-stream.js";
 import { WORKFLOW, type ContextInternals, type WorkflowInternals, type WorkflowLike } from "./internals.js";
 import { CommandBuffer, reduceInto } from "./reduce.js";
 import { StepInvoker } from "./invoke.js";
-import { contextStatus, RESUMABLE, type ContextStatus } from "./run-state.js";
+import { contextStatus, endedStatus, RESUMABLE, type ContextStatus } from "./run-state.js";
 import { classInfo, type RunEnv } from "./routing.js";
 import type { AttemptContext } from "./step-context.js";
 import { asError } from "./thrown.js";
@@ -361,9 +361,7 @@ export class RunDriver implements RunHandle {
 
   /** The run's status as the handler reports it. */
   get status(): ContextStatus {
-    if (this.live) return contextStatus(this.ci.run);
-    const status = this.ci.run.status;
-    return status === "running" || status === "paused" || status === "idle" ? "failed" : status;
+    return this.live ? contextStatus(this.ci.run) : endedStatus(this.ci.run);
   }
 
   /** The context as JSON text, without the stream (for recorders' snapshots). */

@@ -20,6 +20,12 @@ export function contextStatus(run: RunState): ContextStatus {
   return "waiting";
 }
 
+/** The status a handler reports once its run ended: how it ended; a run that ended without an end status (an internal error) failed. */
+export function endedStatus(run: RunState): ContextStatus {
+  const status = run.status;
+  return status === "running" || status === "paused" || status === "idle" ? "failed" : status;
+}
+
 /** Statuses `run(undefined, { ctx })` continues instead of starting afresh. */
 export const RESUMABLE: ReadonlySet<RunStatus> = new Set<RunStatus>(["paused", "cancelled", "timed_out"]);
 

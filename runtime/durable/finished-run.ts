@@ -2,7 +2,7 @@
 // it did. Its stream is the journaled one; `streamEvents()` without `from` starts where this
 // process joined (the end), `{ from: 0 }` replays it all.
 
-import { contextStatus, runStateOf, StopEvent, type Context, type ContextStatus, type Event, type RunHandle } from "../backend.js";
+import { endedStatus, runStateOf, StopEvent, type Context, type ContextStatus, type Event, type RunHandle } from "../backend.js";
 import { StreamLog } from "./stream-log.js";
 
 /** How a finished run ended. */
@@ -33,8 +33,7 @@ export class FinishedRun implements RunHandle {
   }
 
   get status(): ContextStatus {
-    const status = contextStatus(runStateOf(this.ctx));
-    return status === "running" || status === "waiting" || status === "paused" || status === "idle" ? "failed" : status;
+    return endedStatus(runStateOf(this.ctx));
   }
 
   async state(): Promise<any> {

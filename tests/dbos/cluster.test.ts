@@ -6,19 +6,11 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, dropDatabase, holdPostgres, postgresProblem, readSideEffects, sql, startChild, stopChild, type Child } from "./support/harness.js";
+import { createDatabase, dropDatabase, holdPostgres, readSideEffects, sql, startChild, stopChild, type Child } from "./support/harness.js";
+import { requirePostgres } from "./support/require-postgres.js";
 
-const problem = await postgresProblem();
+const problem = await requirePostgres("flowspec/dbos");
 const releases: (() => void)[] = [];
-if (problem !== null && process.env.CI === "true") {
-  describe("flowspec/dbos", () => {
-    it("needs Postgres under CI", () => {
-      throw new Error(`CI=true and ${problem}`);
-    });
-  });
-} else if (problem !== null) {
-  console.warn(`[tests/dbos] skipped: ${problem}`);
-}
 
 const RUNS = 200;
 const BRANCHES = 10;

@@ -13,16 +13,10 @@ import { existsSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, dropDatabase, holdPostgres, pollUntil, postgresProblem, readSideEffects, sleep, sql, startChild, stopChild, type Child } from "./support/harness.js";
+import { createDatabase, dropDatabase, holdPostgres, pollUntil, readSideEffects, sleep, sql, startChild, stopChild, type Child } from "./support/harness.js";
+import { requirePostgres } from "./support/require-postgres.js";
 
-const problem = await postgresProblem();
-if (problem !== null && process.env.CI === "true") {
-  describe("flowspec/dbos outage", () => {
-    it("needs Postgres under CI", () => {
-      throw new Error(`CI=true and ${problem}`);
-    });
-  });
-}
+const problem = await requirePostgres("flowspec/dbos outage");
 const version = existsSync("/etc/postgresql") ? readdirSync("/etc/postgresql")[0] : undefined;
 const controllable = version !== undefined && existsSync("/usr/bin/pg_ctlcluster");
 if (problem === null && !controllable) console.warn("[tests/dbos] outage test skipped: no pg_ctlcluster cluster under /etc/postgresql to stop and start");

@@ -12,19 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../support/run-command.js";
-import { createDatabase, dropDatabase, holdPostgres, postgresProblem, REPO, sql, startChild, stopChild, type Child } from "./support/harness.js";
+import { createDatabase, dropDatabase, holdPostgres, REPO, sql, startChild, stopChild, type Child } from "./support/harness.js";
+import { requirePostgres } from "./support/require-postgres.js";
 
-const problem = await postgresProblem();
+const problem = await requirePostgres("flowspec runs --pg");
 const releases: (() => void)[] = [];
-if (problem !== null && process.env.CI === "true") {
-  describe("flowspec runs --pg", () => {
-    it("needs Postgres under CI", () => {
-      throw new Error(`CI=true and ${problem}`);
-    });
-  });
-} else if (problem !== null) {
-  console.warn(`[tests/dbos] skipped: ${problem}`);
-}
 
 const HOSTILE = "cli-evil\u001b[2J\u202e";
 /** What a terminal would act on: C0/C1 controls (ESC among them), separators, bidi controls. */

@@ -8,17 +8,11 @@ import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, dropDatabase, holdPostgres, pollUntil, postgresProblem, readSideEffects, sleep, sql, startChild, stopChild, type Child } from "./support/harness.js";
+import { createDatabase, dropDatabase, holdPostgres, pollUntil, readSideEffects, sleep, sql, startChild, stopChild, type Child } from "./support/harness.js";
+import { requirePostgres } from "./support/require-postgres.js";
 
-const problem = await postgresProblem();
+const problem = await requirePostgres("flowspec/dbos semantics");
 const releases: (() => void)[] = [];
-if (problem !== null && process.env.CI === "true") {
-  describe("flowspec/dbos semantics", () => {
-    it("needs Postgres under CI", () => {
-      throw new Error(`CI=true and ${problem}`);
-    });
-  });
-}
 
 const sideFile = join(tmpdir(), `flowspec-dbos-sem-${process.pid}.txt`);
 const goFile = join(tmpdir(), `flowspec-dbos-go-${process.pid}`);

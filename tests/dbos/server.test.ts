@@ -7,18 +7,10 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, dropDatabase, holdPostgres, postgresProblem, readSideEffects, startChild, stopChild, type Child } from "./support/harness.js";
+import { createDatabase, dropDatabase, holdPostgres, readSideEffects, startChild, stopChild, type Child } from "./support/harness.js";
+import { requirePostgres } from "./support/require-postgres.js";
 
-const problem = await postgresProblem();
-if (problem !== null && process.env.CI === "true") {
-  describe("flowspec/server on DBOS", () => {
-    it("needs Postgres under CI", () => {
-      throw new Error(`CI=true and ${problem}`);
-    });
-  });
-} else if (problem !== null) {
-  console.warn(`[tests/dbos] skipped: ${problem}`);
-}
+const problem = await requirePostgres("flowspec/server on DBOS");
 
 const sideFile = join(tmpdir(), `flowspec-server-dbos-${process.pid}.jsonl`);
 

@@ -7,17 +7,11 @@ import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, dropDatabase, holdPostgres, postgresProblem, startChild, stopChild, type Child } from "./support/harness.js";
+import { createDatabase, dropDatabase, holdPostgres, startChild, stopChild, type Child } from "./support/harness.js";
+import { requirePostgres } from "./support/require-postgres.js";
 
-const problem = await postgresProblem();
+const problem = await requirePostgres("flowspec/dbos stepConcurrency");
 const releases: (() => void)[] = [];
-if (problem !== null && process.env.CI === "true") {
-  describe("flowspec/dbos stepConcurrency", () => {
-    it("needs Postgres under CI", () => {
-      throw new Error(`CI=true and ${problem}`);
-    });
-  });
-}
 const CAP = 3;
 const RUNS = 12;
 const BRANCHES = 8; // 12 runs × 8 branches: up to 96 bodies at once without a cap
